@@ -1,0 +1,205 @@
+import { basename } from 'node:path';
+import { QuerySyntaxError, UsageError } from '../errors.js';
+import type { InputSpec } from '../input/source.js';
+import { levelOf } from '../record/levels.js';
+import { withAliases, type AliasTable } from '../record/shapes.js';
+import { parseUserTime, zoneFormatter } from '../record/time.js';
+import { and, field, or, str, type Expr } from '../query/ast.js';
+import { compileExpr, type Predicate } from '../query/compile.js';
+import { parseExpr } from '../query/parser.js';
+import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js';
+import type { ParsedArgs } from './parse.js';
+
+/** Everything the pipeline needs, resolved once from the arguments. */
+export interface Plan {
+  readonly inputs: readonly InputSpec[];
+  /** The whole filter as one AST (for the byte prefilter), and its compiled predicate. */
+  readonly expr: Expr | undefined;
+  readonly predicate: Predicate | undefined;
+  readonly invalid: 'show' | 'hide';
+  readonly strict: boolean;
+  readonly output: OutputMode;
+  readonly render: RenderOptions;
+  readonly count: boolean;
+  readonly stats: boolean;
+  readonly maxCount: number | undefined;
+  readonly tail: number | undefined;
+  readonly before: number;
+  readonly after: number;
+  readonly follow: boolean;
+  readonly merge: boolean;
+  readonly aliases: AliasTable;
+  /** Byte prefilters and other fast paths; CHAINSAW_NO_FASTPATH=1 turns them off to compare. */
+  readonly fastPaths: boolean;
+  readonly now: number;
+}
+
+export interface ResolveEnv {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdoutIsTTY: boolean;
+  readonly stdoutColumns: number | undefined;
+  readonly aliases: { [field: string]: string[] } | undefined;
+  readonly now: number;
+}
+
+function count(args: ParsedArgs, name: string, flag: string): number | undefined {
+  const v = args[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
+    throw new UsageError(`${flag}: expected a whole number >= 0, got '${String(args[name])}'`);
+  }
+  return v;
+}
+
+function list(v: unknown): string[] {
+  return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function facilityExpr(name: string): Expr {
+  if (!name.includes('*')) {
+    return or([
+      { kind: 'compare', op: '==', left: field(['facility']), right: str(name), span: { start: 0, end: 0 } },
+      { kind: 'compare', op: 'startswith', left: field(['facility']), right: str(`${name}.`), span: { start: 0, end: 0 } },
+    ]);
+  }
+  const source = `^${name.split('*').map(escapeRegex).join('.*')}(?:\\.|$)`;
+  return { kind: 'compare', op: '~', left: field(['facility']), right: { kind: 'regex', source, flags: '', span: { start: 0, end: 0 } }, span: { start: 0, end: 0 } };
+}
+
+/** `-k a,headers.user-agent,["log.level"]`: split on commas outside brackets and quotes. */
+export function parseFieldList(text: string): FieldSpec[] {
+  const names: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quote = '';
+  for (const c of text) {
+    if (quote) { if (c === quote) quote = ''; }
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '[') depth++;
+    else if (c === ']') depth--;
+    else if (c === ',' && depth === 0) { names.push(cur.trim()); cur = ''; continue; }
+    cur += c;
+  }
+  names.push(cur.trim());
+  return names.map((name) => {
+    if (name === '') throw new UsageError(`-k: empty field name in '${text}'`);
+    let e: Expr;
+    try {
+      e = parseExpr(name);
+    } catch (err) {
+      if (err instanceof QuerySyntaxError) throw new UsageError(`-k: '${name}' is not a field name (${err.message})`);
+      throw err;
+    }
+    if (e.kind !== 'lone' || e.operand.kind !== 'field') throw new UsageError(`-k: '${name}' is not a field name`);
+    return { name, path: e.operand.path };
+  });
+}
+
+function decideColor(args: ParsedArgs, r: ResolveEnv): boolean {
+  const when = (args.color as string | undefined) ?? 'auto';
+  if (when === 'always') return true;
+  if (when === 'never') return false;
+  const force = r.env.FORCE_COLOR;
+  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (r.env.NO_COLOR) return false;
+  return r.stdoutIsTTY && r.env.TERM !== 'dumb';
+}
+
+function uniqueLabels(inputs: readonly InputSpec[]): string[] {
+  const base = inputs.map((i) => (i.stdin ? '-' : basename(i.name.replace(/\/+$/, '')) || i.name));
+  return new Set(base).size === base.length ? base : inputs.map((i) => (i.stdin ? '-' : i.name));
+}
+
+interface FilterPart { readonly label: string; readonly source: string; readonly expr: Expr }
+
+export function resolvePlan(args: ParsedArgs, r: ResolveEnv): Plan {
+  const now = r.now;
+  const local = args.local === true;
+  const parts: FilterPart[] = [];
+
+  for (const q of list(args.query)) parts.push({ label: '-q', source: q, expr: parseExpr(q) });
+  const txns = list(args.txn);
+  if (txns.length) {
+    parts.push({ label: '-t', source: '', expr: or(txns.map((t) => ({ kind: 'compare', op: '==', left: field(['txnId']), right: str(t), span: { start: 0, end: 0 } }))) });
+  }
+  if (args.level !== undefined) {
+    const text = String(args.level);
+    if (levelOf(text) === undefined) throw new UsageError(`-l: unknown level '${text}' (emerg alert crit err warn notice info debug trace, or 0-8)`);
+    parts.push({ label: '-l', source: '', expr: { kind: 'compare', op: '<=', left: field(['level']), right: str(text), span: { start: 0, end: 0 } } });
+  }
+  const facilities = list(args.facility);
+  if (facilities.length) parts.push({ label: '--facility', source: '', expr: or(facilities.map(facilityExpr)) });
+  for (const [flag, op] of [['since', '>='], ['until', '<']] as const) {
+    if (args[flag] === undefined) continue;
+    const text = String(args[flag]);
+    if (parseUserTime(text, now, local) === undefined) throw new UsageError(`--${flag}: invalid time '${text}'`);
+    parts.push({ label: `--${flag}`, source: '', expr: { kind: 'compare', op, left: field(['time']), right: str(text), span: { start: 0, end: 0 } } });
+  }
+
+  const predicates = parts.map((p) => {
+    try {
+      return compileExpr(p.expr, { source: p.source, now, local });
+    } catch (e) {
+      if (e instanceof QuerySyntaxError && p.label !== '-q') throw new UsageError(`${p.label}: ${e.message}`);
+      throw e;
+    }
+  });
+  const predicate: Predicate | undefined = predicates.length === 0 ? undefined
+    : predicates.length === 1 ? predicates[0] : (rec) => predicates.every((p) => p(rec));
+
+  const names = args._.map(String);
+  const inputs: InputSpec[] = names.length === 0 ? [{ name: '-', stdin: r.stdin }]
+    : names.map((n) => (n === '-' ? { name: '-', stdin: r.stdin } : { name: n }));
+  if (inputs.some((i) => i.stdin) && r.stdin.isTTY) {
+    throw new UsageError('no input: name a FILE or DIR, or pipe logs to standard input (see --help)');
+  }
+  if (inputs.filter((i) => i.stdin).length > 1) throw new UsageError('standard input (-) named more than once');
+
+  let zone: Intl.DateTimeFormat | undefined;
+  if (args.tz !== undefined) {
+    try {
+      zone = zoneFormatter(String(args.tz));
+    } catch {
+      throw new UsageError(`--tz: unknown time zone '${String(args.tz)}'`);
+    }
+  } else if (local) {
+    zone = zoneFormatter(undefined);
+  }
+
+  const contextBoth = count(args, 'context', '-C');
+  const follow = args.follow === true;
+  const output = ((args.output as string | undefined) ?? 'human') as OutputMode;
+  const fields = args.fields !== undefined ? parseFieldList(String(args.fields)) : undefined;
+
+  return {
+    inputs,
+    expr: parts.length ? and(parts.map((p) => p.expr)) : undefined,
+    predicate,
+    invalid: (args.invalid as 'show' | 'hide' | undefined) ?? 'hide',
+    strict: args.strict === true,
+    output,
+    render: {
+      color: decideColor(args, r),
+      zone,
+      fields,
+      labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,
+      width: r.stdoutIsTTY ? r.stdoutColumns : undefined,
+    },
+    count: args.count === true,
+    stats: args.stats === true,
+    maxCount: count(args, 'max-count', '-m'),
+    tail: count(args, 'tail', '-n') ?? (follow ? 10 : undefined),
+    before: count(args, 'before-context', '-B') ?? contextBoth ?? 0,
+    after: count(args, 'after-context', '-A') ?? contextBoth ?? 0,
+    follow,
+    merge: args.merge !== false,
+    aliases: withAliases(r.aliases),
+    fastPaths: r.env.CHAINSAW_NO_FASTPATH !== '1',
+    now,
+  };
+}

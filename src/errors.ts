@@ -1,0 +1,61 @@
+/** Every error a user can cause carries its exit status; main() is the only place it becomes one. */
+export class ChainsawError extends Error {
+  readonly exitCode: number;
+  readonly code: string;
+  constructor(message: string, code = 'ERROR', exitCode = 2, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ChainsawError';
+    this.code = code;
+    this.exitCode = exitCode;
+  }
+}
+
+export class UsageError extends ChainsawError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'USAGE', 2, options);
+    this.name = 'UsageError';
+  }
+}
+
+/** A syntax error in a filter expression, with the span it points at (0-based columns). */
+export class QuerySyntaxError extends ChainsawError {
+  readonly source: string;
+  readonly start: number;
+  constructor(reason: string, source: string, start: number) {
+    super(reason, 'QUERY', 2);
+    this.name = 'QuerySyntaxError';
+    this.source = source;
+    this.start = start;
+  }
+
+  /** `reason at column N`, the source echoed, and a caret under the column. */
+  describe(label: string): string {
+    const col = this.start + 1;
+    const shown = this.source.replace(/[\x00-\x1f\x7f]/g, ' ');
+    return `${label}: ${this.message} at column ${col}\n    ${shown}\n    ${' '.repeat(this.start)}^`;
+  }
+}
+
+export class InputError extends ChainsawError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'INPUT', 2, options);
+    this.name = 'InputError';
+  }
+}
+
+/** A short reason for a Node system error, without the stack: `No such file or directory`. */
+export function describeSystemError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT': return 'No such file or directory';
+    case 'EACCES': return 'Permission denied';
+    case 'EPERM': return 'Operation not permitted';
+    case 'EISDIR': return 'Is a directory';
+    case 'ENOTDIR': return 'Not a directory';
+    case 'EMFILE': return 'Too many open files';
+    case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'Z_BUF_ERROR': return 'unexpected end of gzip data (truncated file?)';
+    case 'Z_DATA_ERROR': return 'corrupt gzip data';
+    default: return e?.message ? String(e.message).split('\n')[0]! : String(err);
+  }
+}

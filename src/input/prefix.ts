@@ -1,0 +1,49 @@
+import { parseIsoTime } from '../record/time.js';
+
+/** Where the JSON object starts in a line, and the time its prefix carries (epoch ms), if any. */
+export interface Prefix {
+  readonly jsonStart: number;
+  readonly time: number | undefined;
+}
+
+const OPEN_BRACE = 0x7b;
+const TAI64N = /^@(4[0-9a-f]{15})([0-9a-f]{8})[ \t]+$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2}[T_ ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)[ \t]+(?:(?:stdout|stderr)[ \t]+[FP][ \t]+)?$/;
+const SYSLOG = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) \S+ [^:]*: ?$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** The longest prefix we look at; a longer run before `{` is not one of ours. */
+const MAX_PREFIX = 160;
+
+/** TAI64N label to epoch ms: the label is 2^62 + TAI seconds, and TAI runs 10 s ahead of the daemontools epoch. */
+function tai64nToMs(secHex: string, nanoHex: string): number {
+  const secs = parseInt(secHex.slice(1), 16) - 10;
+  return secs * 1000 + parseInt(nanoHex, 16) / 1e6;
+}
+
+function syslogToMs(m: RegExpExecArray, now: number): number | undefined {
+  const month = MONTHS.indexOf(m[1]!);
+  if (month < 0) return undefined;
+  const year = new Date(now).getUTCFullYear();
+  let t = Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+  // A syslog header has no year: a date in the future is last year's.
+  if (t > now + 86_400_000) t = Date.UTC(year - 1, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
+  return t;
+}
+
+/**
+ * Finds the JSON object after a known prefix (svlogd TAI64N or -tt/-ttt, RFC 3339 as docker and
+ * kubectl write it, a syslog header). A line starting with `{` has none; a line whose text before
+ * the first `{` is none of those is not a record.
+ */
+export function findPrefix(buf: Buffer, start: number, end: number, now = Date.now()): Prefix | undefined {
+  if (buf[start] === OPEN_BRACE) return { jsonStart: start, time: undefined };
+  const limit = Math.min(end, start + MAX_PREFIX);
+  const brace = buf.indexOf(OPEN_BRACE, start);
+  if (brace < 0 || brace >= limit) return undefined;
+  const text = buf.toString('latin1', start, brace);
+  let m: RegExpExecArray | null;
+  if ((m = TAI64N.exec(text))) return { jsonStart: brace, time: tai64nToMs(m[1]!, m[2]!) };
+  if ((m = DATE_TIME.exec(text))) return { jsonStart: brace, time: parseIsoTime(m[1]!) };
+  if ((m = SYSLOG.exec(text))) return { jsonStart: brace, time: syslogToMs(m, now) };
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import { findPrefix } from '../input/prefix.js';
+import { LogRecord, type JsonObject } from './record.js';
+import type { AliasTable } from './shapes.js';
+
+const CLOSE_BRACE = 0x7d;
+
+function lastNonSpace(buf: Buffer, start: number, end: number): number {
+  let i = end - 1;
+  while (i >= start && (buf[i] === 0x20 || buf[i] === 0x09 || buf[i] === 0x0d)) i--;
+  return i;
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A docker json-file record whose `log` is itself a JSON object: the inner object, the outer kept aside. */
+function unwrapDocker(obj: JsonObject): { inner: JsonObject; docker: JsonObject } | undefined {
+  const log = obj.log;
+  if (typeof log !== 'string' || log.charCodeAt(0) !== 0x7b || !Object.hasOwn(obj, 'stream')) return undefined;
+  try {
+    const inner: unknown = JSON.parse(log);
+    if (!isObject(inner)) return undefined;
+    const docker: JsonObject = {};
+    if (Object.hasOwn(obj, 'time')) docker.time = obj.time;
+    docker.stream = obj.stream;
+    return { inner, docker: { docker } };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a line is not a record, for --strict. */
+export function whyNotRecord(buf: Buffer, start: number, end: number): string {
+  const prefix = findPrefix(buf, start, end);
+  if (start === end || lastNonSpace(buf, start, end) < start) return 'blank line';
+  if (!prefix) return 'not a JSON object';
+  try {
+    const v: unknown = JSON.parse(buf.toString('utf8', prefix.jsonStart, end));
+    return isObject(v) ? 'not a record' : 'JSON value is not an object';
+  } catch (e) {
+    return `invalid JSON: ${(e as Error).message}`;
+  }
+}
+
+/**
+ * One line (without its terminator) as a record, or undefined when it is not a JSON object
+ * after an optional known prefix. Never throws on content.
+ */
+export function parseLine(buf: Buffer, start: number, end: number, aliases: AliasTable): LogRecord | undefined {
+  const prefix = findPrefix(buf, start, end);
+  if (!prefix) return undefined;
+  const last = lastNonSpace(buf, prefix.jsonStart, end);
+  if (last < 0 || buf[last] !== CLOSE_BRACE) return undefined;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(buf.toString('utf8', prefix.jsonStart, last + 1));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(obj)) return undefined;
+  const docker = unwrapDocker(obj);
+  if (docker) return new LogRecord(docker.inner, aliases, prefix.time, docker.docker);
+  return new LogRecord(obj, aliases, prefix.time);
+}

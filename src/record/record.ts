@@ -1,0 +1,107 @@
+import { levelOf } from './levels.js';
+import { timeOf } from './time.js';
+import { isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
+
+export type JsonObject = { [key: string]: unknown };
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** An own property only: `constructor` or `__proto__` in a query never reaches Object.prototype. */
+export function ownValue(obj: unknown, key: string): unknown {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    if (Array.isArray(obj) && /^(0|[1-9]\d*)$/.test(key)) return obj[Number(key)];
+    return undefined;
+  }
+  return hasOwn.call(obj, key) ? (obj as JsonObject)[key] : undefined;
+}
+
+/** A value at a path of own keys, or undefined. */
+export function walk(obj: unknown, path: readonly string[], from = 0): unknown {
+  let v = obj;
+  for (let i = from; i < path.length && v !== undefined; i++) v = ownValue(v, path[i]!);
+  return v;
+}
+
+/** An alias (`log.level`): the literal key first, then the nested path. */
+function aliasValue(obj: JsonObject, alias: string): unknown {
+  if (hasOwn.call(obj, alias)) return obj[alias];
+  if (alias.includes('.')) return walk(obj, alias.split('.'));
+  return undefined;
+}
+
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * One log record: the parsed object plus canonical fields, resolved lazily on first use so
+ * that a filter on `txnId` never pays for time parsing.
+ */
+export class LogRecord {
+  readonly obj: JsonObject;
+  /** Values outside the object: the outer `docker` record of an unwrapped json-file line. */
+  readonly extra: JsonObject | undefined;
+  readonly prefixTime: number | undefined;
+  readonly aliases: AliasTable;
+  private cache: { [F in CanonicalField]?: unknown } = {};
+  private sources: { [F in CanonicalField]?: string | null } = {};
+
+  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject) {
+    this.obj = obj;
+    this.aliases = aliases;
+    this.prefixTime = prefixTime;
+    this.extra = extra;
+  }
+
+  /** The raw key a canonical field was taken from (null when absent). */
+  sourceOf(field: CanonicalField): string | null {
+    this.canonical(field);
+    return this.sources[field] ?? null;
+  }
+
+  canonical(field: CanonicalField): unknown {
+    if (hasOwn.call(this.cache, field)) return this.cache[field];
+    let value: unknown;
+    let source: string | null = null;
+    const read = field === 'time' ? timeOf : field === 'level' ? levelOf : scalarOf;
+    for (const alias of this.aliases[field]) {
+      const v = read(aliasValue(this.obj, alias));
+      if (v !== undefined) { value = v; source = alias; break; }
+    }
+    if (value === undefined && field === 'time') {
+      value = this.prefixTime ?? timeOf(walk(this.extra, ['docker', 'time']));
+    }
+    if (value === undefined && field === 'level' && this.isClef()) value = 6;
+    this.cache[field] = value;
+    this.sources[field] = source;
+    return value;
+  }
+
+  get time(): number | undefined { return this.canonical('time') as number | undefined; }
+  get level(): number | undefined { return this.canonical('level') as number | undefined; }
+  get message(): string | number | boolean | undefined { return this.canonical('message') as string | undefined; }
+
+  /** CLEF records (`@t` with `@m` or `@mt`) without `@l` are Information. */
+  private isClef(): boolean {
+    return hasOwn.call(this.obj, '@t') && (hasOwn.call(this.obj, '@m') || hasOwn.call(this.obj, '@mt'));
+  }
+
+  /**
+   * A field by path as the query language names it: a canonical name, else the key `x`, else the
+   * GELF additional field `_x`, then own keys down the path.
+   */
+  field(path: readonly string[]): unknown {
+    const head = path[0];
+    if (head === undefined) return undefined;
+    if (path.length === 1 && isCanonical(head)) return this.canonical(head);
+    let first = ownValue(this.obj, head);
+    if (first === undefined) first = ownValue(this.obj, `_${head}`);
+    if (first === undefined && this.extra) first = ownValue(this.extra, head);
+    let v = walk(first, path, 1);
+    if (v === undefined && path.length > 1) v = ownValue(this.obj, path.join('.'));
+    return v;
+  }
+}
+
+function scalarOf(v: unknown): string | number | boolean | undefined {
+  return isScalar(v) && v !== '' ? v : undefined;
+}

@@ -1,0 +1,127 @@
+/**
+ * Times are epoch milliseconds (fractions keep microseconds). Log content and user input use the
+ * same readers; zone-less times are UTC unless the caller says local.
+ */
+
+/** An epoch number read by its magnitude: µs above 1e14, ms above 1e11, else seconds. */
+export function epochToMs(n: number): number {
+  const a = Math.abs(n);
+  if (a > 1e14) return n / 1000;
+  if (a > 1e11) return n;
+  return n * 1000;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * An ISO 8601 / RFC 3339 date-time, full or partial (`2011-12-26`, `2011-12-26 09:14`,
+ * `2011-12-26_09:14:46.123456`). Without a zone it is UTC, or local when `local` is set.
+ */
+export function parseIsoTime(s: string, local = false): number | undefined {
+  const m = ISO.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
+  const fracMs = frac ? Number(`0.${frac}`) * 1000 : 0;
+  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)] as const;
+  if (parts[1] > 11 || parts[2] < 1 || parts[2] > 31 || parts[3] > 24 || parts[4] > 59 || parts[5] > 60) return undefined;
+  let ms: number;
+  if (zone === undefined && local) {
+    ms = new Date(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]).getTime();
+  } else {
+    ms = Date.UTC(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
+    if (zone && zone !== 'Z' && zone !== 'z') {
+      const sign = zone[0] === '-' ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
+      ms -= sign * offset * 60_000;
+    }
+  }
+  return Number.isNaN(ms) ? undefined : ms + fracMs;
+}
+
+/** A time field's value as written by a logger: epoch number (any magnitude), numeric string or date string. */
+export function timeOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : undefined;
+  if (typeof value !== 'string' || value === '') return undefined;
+  const c = value.charCodeAt(0);
+  if (c >= 48 && c <= 57 && /^\d+(\.\d+)?$/.test(value)) return epochToMs(Number(value));
+  const iso = parseIsoTime(value);
+  if (iso !== undefined) return iso;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+const DURATION = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d|w))+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
+const UNIT_MS: { readonly [unit: string]: number } = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+function startOfDay(now: number, local: boolean): number {
+  const d = new Date(now);
+  return local ? new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime()
+    : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
+
+/**
+ * A TIME as the user writes it for --since, --until and in expressions: ISO full or partial,
+ * a time of day (`09:14` = today), epoch seconds, a duration ago (`15m`, `1h30m`), `now`,
+ * `today`, `yesterday`. Returns undefined when it is none of those.
+ */
+export function parseUserTime(text: string, now: number, local = false): number | undefined {
+  const s = text.trim();
+  const lower = s.toLowerCase();
+  if (lower === 'now') return now;
+  if (lower === 'today') return startOfDay(now, local);
+  if (lower === 'yesterday') return startOfDay(now, local) - 86_400_000;
+  if (/^\d+(\.\d+)?$/.test(s)) return epochToMs(Number(s));
+  if (DURATION.test(lower)) {
+    let ago = 0;
+    for (const m of lower.matchAll(DURATION_PART)) ago += Number(m[1]) * UNIT_MS[m[2]!]!;
+    return now - ago;
+  }
+  const tod = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?$/.exec(s);
+  if (tod) {
+    const day = startOfDay(now, local);
+    const h = Number(tod[1]), mi = Number(tod[2]), sec = Number(tod[3] ?? 0);
+    if (h > 23 || mi > 59 || sec > 60) return undefined;
+    const frac = tod[4] ? Number(`0.${tod[4]}`) * 1000 : 0;
+    if (local) {
+      const d = new Date(day);
+      return new Date(d.getFullYear(), d.getMonth(), d.getDate(), h, mi, sec).getTime() + frac;
+    }
+    return day + ((h * 60 + mi) * 60 + sec) * 1000 + frac;
+  }
+  return parseIsoTime(s, local);
+}
+
+/** `2011-12-26T09:14:46.123Z`, or in a zone (`+01:00`) when one is given. */
+export function formatTime(ms: number, zone?: Intl.DateTimeFormat): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const whole = Math.floor(ms);
+  if (!zone) {
+    const d = new Date(whole);
+    return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString();
+  }
+  return formatInZone(whole, zone);
+}
+
+/** A formatter for an IANA zone (or the local one when zone is undefined); throws RangeError on an unknown zone. */
+export function zoneFormatter(zone: string | undefined): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit',
+  });
+}
+
+function formatInZone(ms: number, fmt: Intl.DateTimeFormat): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return String(ms);
+  const p: { [k: string]: string } = {};
+  for (const part of fmt.formatToParts(d)) p[part.type] = part.value;
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const offsetMin = Math.round((wall - (ms - (ms % 1000 + 1000) % 1000)) / 60_000);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const off = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const msPart = String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${msPart}${off}`;
+}

@@ -1,0 +1,95 @@
+import type { Entry } from '../entry.js';
+import { levelName } from '../record/levels.js';
+import { walk, type LogRecord } from '../record/record.js';
+import { CANONICAL_FIELDS } from '../record/shapes.js';
+import { formatTime } from '../record/time.js';
+import { escapeControl, escapeControlKeepTabs } from './escape.js';
+import type { RenderOptions, Renderer } from './renderer.js';
+import { makeTheme } from './theme.js';
+import { valueText } from './values.js';
+
+/** Multi-line text shown indented under the record, first present: where loggers put stacks. */
+const BLOCK_FIELDS: readonly (readonly string[])[] = [
+  ['full_message'], ['stack'], ['err', 'stack'], ['error', 'stack'], ['error', 'stack_trace'], ['exception'],
+  ['exc_info'], ['@x'], ['stacktrace'], ['stack_trace'],
+];
+
+/** Keys that only say which format a line is in. */
+function isFormatKey(rec: LogRecord, key: string): boolean {
+  const o = rec.obj;
+  return (key === 'version' && Object.hasOwn(o, 'short_message')) || (key === 'v' && Object.hasOwn(o, 'msg') && o.v === 0);
+}
+
+const BARE = /^[^\s="\\]+$/;
+
+function quoted(v: unknown): string {
+  const s = valueText(v);
+  return typeof v === 'string' && !BARE.test(s) ? JSON.stringify(s) : s;
+}
+
+export function humanRenderer(opts: RenderOptions): Renderer {
+  const t = makeTheme(opts.color);
+  const levelLabels = Array.from({ length: 9 }, (_, i) => t.level[i]!(levelName(i).padEnd(5)));
+  const noLevel = ' '.repeat(5);
+
+  function block(rec: LogRecord, message: string): { path: readonly string[]; text: string } | undefined {
+    for (const path of BLOCK_FIELDS) {
+      const v = walk(rec.obj, path);
+      if (typeof v === 'string' && v.includes('\n')) return { path, text: v };
+      if (path[0] === 'full_message' && typeof v === 'string' && v !== '' && v !== message) return { path, text: v };
+    }
+    return undefined;
+  }
+
+  function extras(rec: LogRecord, skipTop: ReadonlySet<string>): string {
+    let out = '';
+    if (opts.fields) {
+      for (const f of opts.fields) {
+        const v = rec.field(f.path);
+        if (v !== undefined) out += ` ${t.key(`${escapeControl(f.name)}=`)}${escapeControl(quoted(v))}`;
+      }
+      return out;
+    }
+    const gelf = Object.hasOwn(rec.obj, 'short_message');
+    for (const key of Object.keys(rec.obj)) {
+      if (skipTop.has(key) || isFormatKey(rec, key)) continue;
+      const v = rec.obj[key];
+      if (v === null && key === 'full_message') continue;
+      const name = gelf && key.length > 1 && key[0] === '_' ? key.slice(1) : key;
+      out += ` ${t.key(`${escapeControl(name)}=`)}${escapeControl(quoted(v))}`;
+    }
+    return out;
+  }
+
+  return {
+    render(entry: Entry): string {
+      const label = opts.labels ? `${t.label(escapeControl(opts.labels[entry.input] ?? ''))}: ` : '';
+      const rec = entry.record;
+      if (!rec) return `${label}${t.dim(escapeControl(entry.text()))}\n`;
+      const time = rec.time;
+      const level = rec.level;
+      const facility = rec.canonical('facility');
+      const host = rec.canonical('host');
+      const message = valueText(rec.canonical('message'));
+      let line = label;
+      if (time !== undefined) line += `${t.time(formatTime(time, opts.zone))} `;
+      line += level !== undefined ? levelLabels[level] : noLevel;
+      if (facility !== undefined) line += ` ${t.facility(`[${escapeControl(String(facility))}]`)}`;
+      if (host !== undefined) line += ` ${t.host(escapeControl(String(host)))}:`;
+      line += ` ${escapeControl(message)}`;
+      const skip = new Set<string>();
+      for (const f of CANONICAL_FIELDS) {
+        const src = rec.sourceOf(f);
+        if (src !== null && Object.hasOwn(rec.obj, src)) skip.add(src);
+      }
+      const stack = block(rec, message);
+      if (stack) skip.add(stack.path[0]!);
+      line += extras(rec, skip);
+      line += '\n';
+      if (stack) {
+        for (const l of stack.text.replace(/\r?\n$/, '').split('\n')) line += `    ${escapeControlKeepTabs(l.replace(/\r$/, ''))}\n`;
+      }
+      return line;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Entry } from '../entry.js';
+
+/** A field the user named with -k: the text as written, and its path. */
+export interface FieldSpec {
+  readonly name: string;
+  readonly path: readonly string[];
+}
+
+export interface RenderOptions {
+  readonly color: boolean;
+  /** The zone times are shown in; undefined is UTC with `Z`. */
+  readonly zone: Intl.DateTimeFormat | undefined;
+  readonly fields: readonly FieldSpec[] | undefined;
+  /** Labels of the inputs, given when there are several, so output shows where a record came from. */
+  readonly labels: readonly string[] | undefined;
+  /** Terminal width when writing to one, for table output. */
+  readonly width: number | undefined;
+}
+
+/** Each output format is a sink for entries: it turns them into bytes and never reads input. */
+export interface Renderer {
+  /** Text written before the first record (a CSV header). */
+  begin?(): string;
+  /** The output for one entry, newline included, or '' to show nothing for it. */
+  render(entry: Entry): string | Buffer;
+  /** Text written after the last record (a table's last rows). */
+  end?(): string;
+}
+
+export type OutputMode = 'human' | 'table' | 'json' | 'raw' | 'logfmt' | 'csv' | 'tsv';
+export const OUTPUT_MODES: readonly OutputMode[] = ['human', 'table', 'json', 'raw', 'logfmt', 'csv', 'tsv'];

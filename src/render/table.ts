@@ -1,0 +1,61 @@
+import Table from 'cli-table3';
+import type { Entry } from '../entry.js';
+import { escapeControl } from './escape.js';
+import type { RenderOptions, Renderer } from './renderer.js';
+import { DEFAULT_COLUMNS, columnText } from './values.js';
+
+/** Rows are laid out a block at a time so a long result streams; later blocks keep the first block's widths. */
+const BLOCK_ROWS = 500;
+const MAX_CELL = 120;
+
+const PLAIN_CHARS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+};
+
+export function tableRenderer(opts: RenderOptions): Renderer {
+  const columns = opts.fields ?? DEFAULT_COLUMNS;
+  const head = [...(opts.labels ? ['input'] : []), ...columns.map((c) => c.name)];
+  let rows: string[][] = [];
+  let widths: number[] | undefined;
+  let first = true;
+
+  function computeWidths(): number[] {
+    const w = head.map((h, i) => Math.min(MAX_CELL, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    if (opts.width) {
+      // Give the last column what the terminal has left, but never less than 20.
+      const used = w.slice(0, -1).reduce((a, b) => a + b + 2, 0);
+      w[w.length - 1] = Math.max(20, Math.min(w[w.length - 1]!, opts.width - used));
+    }
+    return w;
+  }
+
+  function flush(): string {
+    if (rows.length === 0 && !first) return '';
+    widths ??= computeWidths();
+    const table = new Table({
+      head: first ? head : [],
+      chars: PLAIN_CHARS,
+      colWidths: widths,
+      wordWrap: false,
+      style: { head: opts.color ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    });
+    for (const r of rows) table.push(r);
+    first = false;
+    rows = [];
+    const text = table.toString();
+    return text ? `${text.split('\n').map((l) => l.trimEnd()).join('\n')}\n` : '';
+  }
+
+  return {
+    render(entry: Entry): string {
+      const rec = entry.record;
+      if (!rec) return '';
+      const row = columns.map((c) => escapeControl(columnText(rec, c, opts.zone)));
+      if (opts.labels) row.unshift(escapeControl(opts.labels[entry.input] ?? ''));
+      rows.push(row);
+      return rows.length >= BLOCK_ROWS ? flush() : '';
+    },
+    end: () => (rows.length > 0 ? flush() : ''),
+  };
+}
