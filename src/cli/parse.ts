@@ -8,7 +8,6 @@ export type ParsedArgs = { [name: string]: unknown; _: (string | number)[] };
 export function parseArgs(words: readonly string[]): ParsedArgs {
   let y = yargs([...words])
     .parserConfiguration({
-      'duplicate-arguments-array': false,
       'strip-aliased': true,
       'strip-dashed': true,
       'camel-case-expansion': false,
@@ -29,11 +28,17 @@ export function parseArgs(words: readonly string[]): ParsedArgs {
       alias,
       type: f.type === 'array' ? 'string' : f.type,
       array: f.type === 'array' ? true : undefined,
+      nargs: f.type === 'array' ? 1 : undefined,
       choices: f.choices ? [...f.choices] : undefined,
       requiresArg: f.type !== 'boolean',
       describe: f.summary,
     });
   }
   const argv = y.parseSync() as ParsedArgs;
+  // A flag given twice (config, then command line): the last one wins, except for lists.
+  for (const f of FLAGS as readonly FlagDef[]) {
+    const v = argv[f.name];
+    if (f.type !== 'array' && Array.isArray(v)) argv[f.name] = v[v.length - 1];
+  }
   return argv;
 }

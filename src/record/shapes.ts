@@ -14,9 +14,10 @@ export const BUILTIN_ALIASES: AliasTable = {
   // GELF/bunyan/pino/zap/slog/winston/structlog, CLEF, journald, ECS, stackdriver, python-json-logger
   level: ['level', '@l', 'PRIORITY', 'log.level', 'severity', 'levelname', 'lvl'],
   message: ['short_message', 'msg', 'message', '@m', 'MESSAGE', 'event', 'log', '@mt'],
-  facility: ['facility', '_facility', 'name', 'logger', 'logger_name', 'log.logger', '_SYSTEMD_UNIT', 'SYSLOG_IDENTIFIER'],
+  facility: ['facility', '_facility', 'name', 'logger', 'logger_name', 'log.logger', '_SYSTEMD_UNIT', 'SYSLOG_IDENTIFIER', 'SourceContext'],
   host: ['host', 'hostname', '_HOSTNAME', 'host.name'],
-  txnId: ['txnId', '_txnId', 'txn_id', '_txn_id', 'transaction.id', 'trace_id', 'traceId'],
+  // the SPEC's list, then bunyan's and pino's request-id conventions
+  txnId: ['txnId', '_txnId', 'txn_id', '_txn_id', 'transaction.id', 'trace_id', 'traceId', 'req_id', 'reqId', '@tr'],
 };
 
 export function isCanonical(name: string): name is CanonicalField {

@@ -1,7 +1,7 @@
 import type { Entry } from '../entry.js';
 import { levelName } from '../record/levels.js';
 import { walk, type LogRecord } from '../record/record.js';
-import { CANONICAL_FIELDS } from '../record/shapes.js';
+import type { CanonicalField } from '../record/shapes.js';
 import { formatTime } from '../record/time.js';
 import { escapeControl, escapeControlKeepTabs } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
@@ -19,6 +19,9 @@ function isFormatKey(rec: LogRecord, key: string): boolean {
   const o = rec.obj;
   return (key === 'version' && Object.hasOwn(o, 'short_message')) || (key === 'v' && Object.hasOwn(o, 'msg') && o.v === 0);
 }
+
+/** Canonical fields the line itself shows; their source keys are not repeated as key=value. txnId is. */
+const SHOWN_IN_LINE: readonly CanonicalField[] = ['time', 'level', 'message', 'facility', 'host'];
 
 const BARE = /^[^\s="\\]+$/;
 
@@ -70,7 +73,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       const level = rec.level;
       const facility = rec.canonical('facility');
       const host = rec.canonical('host');
-      const message = valueText(rec.canonical('message'));
+      const message = valueText(rec.canonical('message')).replace(/\r?\n$/, '');
       let line = label;
       if (time !== undefined) line += `${t.time(formatTime(time, opts.zone))} `;
       line += level !== undefined ? levelLabels[level] : noLevel;
@@ -78,7 +81,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       if (host !== undefined) line += ` ${t.host(escapeControl(String(host)))}:`;
       line += ` ${escapeControl(message)}`;
       const skip = new Set<string>();
-      for (const f of CANONICAL_FIELDS) {
+      for (const f of SHOWN_IN_LINE) {
         const src = rec.sourceOf(f);
         if (src !== null && Object.hasOwn(rec.obj, src)) skip.add(src);
       }
