@@ -83,10 +83,10 @@ export const FLAGS = [
     summary: 'Like tail -F: print the last -n records (default 10), then new ones as they are written.',
     doc: 'Follows each FILE by name through rotation (rename and re-create) and truncation, waits for a file that does not exist yet, and never prints a half-written line. A DIR is followed at its current file.' },
   { name: 'merge', type: 'boolean', category: 'input',
-    summary: 'Merge several inputs by time (default); --no-merge concatenates them.' },
+    summary: 'Concatenate several inputs in the order given instead of merging them by time.' },
 
   { name: 'config', type: 'boolean', category: 'config',
-    summary: 'Read the config file and CHAINSAW_OPTIONS (default); --no-config ignores both.' },
+    summary: 'Ignore the config file and CHAINSAW_OPTIONS.' },
 
   { name: 'help', short: 'h', type: 'boolean', category: 'info', summary: 'Show this help and exit.' },
   { name: 'version', short: 'V', type: 'boolean', category: 'info', summary: 'Show the version and exit.' },

@@ -1,0 +1,76 @@
+import { CATEGORIES, FLAGS, USAGE_LINE, flagSynopsis, type FlagDef } from '../flags.js';
+import { EXAMPLES, exampleCommand } from './examples.js';
+
+/** Escapes text for roff: backslashes, and a leading dot or quote that would read as a request. */
+function roff(s: string): string {
+  return s.replace(/\\/g, '\\e').replace(/-/g, '\\-').replace(/^([.'])/gm, '\\&$1');
+}
+
+const GRAMMAR = `expr     := or
+or       := and (("or" | "||") and)*
+and      := unary (("and" | "&&") unary)*
+unary    := ("not" | "!") unary | "(" expr ")" | test
+test     := operand (op operand)? | "exists" "(" field ")"
+op       := "==" | "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" | "!~"
+          | "contains" | "in" | "startswith" | "endswith"
+operand  := field | string | number | regex | list | true | false | null
+field    := (name | "[" string "]") ("." name | "[" string "]")* | jsonpath
+string   := "..." | '...'          (JSON escapes)
+regex    := /.../[imsu]            (JavaScript regular expression)
+list     := "(" operand ("," operand)* ")"   (only after in)`;
+
+const SECTIONS: readonly [string, string][] = [
+  ['INPUT', `With no FILE, or with \\-, chainsaw reads standard input (a terminal is not read: that is a usage error). A FILE may be gzip\\-compressed; it is detected by its first bytes, not its name. A DIR is read as an svlogd/multilog directory: the rotated files @*.s and @*.u in name order, then current. Several inputs are merged into one stream in timestamp order, each labelled with where it came from; --no-merge concatenates them.
+.PP
+A line may carry a prefix before its JSON object, which is kept, and used as the record's time when the object has none: svlogd \\-t TAI64N (@400000004ef7...), svlogd \\-tt/\\-ttt (2011\\-12\\-26_09:14:46.12345), an RFC 3339 timestamp as docker and kubectl \\-\\-timestamps write it, or a syslog header (Dec 26 09:14:46 host app[123]: ). Lines that are not JSON objects are never an error and never lost: without a filter they are shown dimmed in human output and passed through by raw output; with a filter they do not match unless \\-\\-invalid show.`],
+  ['CANONICAL FIELDS', `Every record has the canonical fields time, level, message, facility, host and txnId, found in the common log shapes (GELF, bunyan, pino, ECS, docker json\\-file, journald, zap, slog, structlog, Serilog CLEF, winston). time comes from timestamp, time, @timestamp, ts, @t, __REALTIME_TIMESTAMP or date, then the line prefix; epoch numbers are read by magnitude (microseconds above 1e14, milliseconds above 1e11, else seconds). level is a syslog severity 0..8 (8 is trace), from syslog numbers, bunyan/pino numbers (60 fatal, 50 error, 40 warn, 30 info, 20 debug, 10 trace) or names in any case. message comes from short_message, msg, message, @m, MESSAGE, event or log; facility from facility, _facility, name, logger, logger_name, log.logger, _SYSTEMD_UNIT or SYSLOG_IDENTIFIER; host from host, hostname, _HOSTNAME or host.name; txnId from txnId, _txnId, txn_id, _txn_id, transaction.id, trace_id, traceId, req_id or reqId.
+.PP
+Any other name x is the key x, else the GELF additional field _x. Dotted paths walk nested objects (headers.user\\-agent); a key with a dot in it is written in brackets (["log.level"]). A canonical name shadows a raw key of the same name; the raw value is reachable with JSONPath ($.level).`],
+  ['FILTER EXPRESSIONS', `.nf
+${roff(GRAMMAR)}
+.fi
+.PP
+Keywords are case\\-insensitive; = is ==. ~ matches a regular expression (a string on the right is compiled as one), !~ is its negation. Comparisons are typed: numbers numerically, strings by code unit, level against a name or number by severity (level <= warn is warn or worse, as .level <= 4 in jq on GELF), time against a TIME as instants. A string that looks like a number equals that number (status == 404 matches "404"). A missing field makes every comparison false except != and !~. A JSONPath operand is evaluated by jsonpath\\-plus on the raw object, with scripts in its safe mode; it matches if any of its values does. A lone string or regex searches the message; a lone field is true when it exists and is not false, null or "". Errors are reported before any input is read, with a caret under the column.
+.PP
+Examples:
+.RS
+.nf
+txnId == ".rh\\-3dT5.h\\-product\\-api0"
+level <= err and facility ~ /^myapp\\e.api/
+headers.user\\-agent contains "BadAgent"
+status in (500, 502, 503) and not exists(retry)
+time >= "2011\\-12\\-26 09:14" and time < "2011\\-12\\-26 09:20"
+$.level == 3
+.fi
+.RE`],
+  ['TIME', `TIME is ISO 8601 / RFC 3339, full or partial (2011\\-12\\-26, 2011\\-12\\-26 09:14, 09:14 meaning today), epoch seconds (1324830675.076), a duration ago (15m, 2h, 1d, 90s, 1h30m), now, today or yesterday. Without a zone it is UTC, or local time with \\-\\-local.`],
+  ['EXIT STATUS', `0 when at least one record matched (or, without filters, was printed); 1 when none did; 2 on an error (a bad option, a bad expression, an unreadable input), even if other inputs matched. An unreadable input is reported on standard error as chainsaw: FILE: reason, and the other inputs are still read. A closed pipe (chainsaw ... | head) ends chainsaw quietly with status 0.`],
+  ['ENVIRONMENT', `NO_COLOR turns color off, FORCE_COLOR turns it on (for \\-\\-color auto). CHAINSAW_OPTIONS holds default options as shell words. CHAINSAW_NO_FASTPATH=1 turns off byte prefilters (for comparing outputs).`],
+  ['FILES', `$XDG_CONFIG_HOME/chainsaw/config.json (else ~/.config/chainsaw/config.json): default options as a JSON object of long option names ({"color": "always", "tz": "Europe/Berlin"}), and "aliases" adding keys to canonical fields ({"aliases": {"txnId": ["requestId"]}}). The command line wins; \\-\\-no\\-config ignores the file and CHAINSAW_OPTIONS.`],
+];
+
+/** The man page, rendered from FLAGS and EXAMPLES; test/cli/man.test.ts keeps man/chainsaw.1 equal to it. */
+export function renderMan(version: string): string {
+  const out: string[] = [
+    `.TH CHAINSAW 1 "" "gelf-chainsaw ${version}" "User Commands"`,
+    '.SH NAME',
+    'chainsaw, gelf\\-chainsaw \\- explore JSON\\-per\\-line logs (GELF, bunyan, pino, ECS, docker, journald, CLEF, ...)',
+    '.SH SYNOPSIS',
+    `.B ${roff(USAGE_LINE)}`,
+    '.SH DESCRIPTION',
+    'chainsaw reads JSON\\-per\\-line logs from files, svlogd directories or standard input, narrows them with a small filter language (transaction id, level, facility, time range, any field), and prints the result as colored text, a table, or the untouched JSON lines for the next tool in a pipeline.',
+  ];
+  for (const cat of CATEGORIES) {
+    out.push(`.SH ${cat.title.toUpperCase()} OPTIONS`);
+    for (const f of FLAGS as readonly FlagDef[]) {
+      if (f.category !== cat.id) continue;
+      out.push('.TP', `.B ${roff(flagSynopsis(f))}`, roff(f.summary));
+      if (f.doc) out.push(roff(f.doc));
+    }
+  }
+  for (const [title, body] of SECTIONS) out.push(`.SH ${title}`, body);
+  out.push('.SH EXAMPLES');
+  for (const e of EXAMPLES) out.push('.PP', roff(e.what), '.RS', '.nf', roff(exampleCommand(e)), '.fi', '.RE');
+  out.push('.SH SEE ALSO', 'grep(1), jq(1), tail(1), svlogd(8)');
+  return `${out.join('\n')}\n`;
+}
