@@ -64,7 +64,9 @@ export class LogRecord {
     let source: string | null = null;
     const read = field === 'time' ? timeOf : field === 'level' ? levelOf : scalarOf;
     for (const alias of this.aliases[field]) {
-      const v = read(aliasValue(this.obj, alias));
+      let v = read(aliasValue(this.obj, alias));
+      // docker's `log` ends with the newline the program wrote; it is not part of the message.
+      if (alias === 'log' && typeof v === 'string' && v.endsWith('\n')) v = v.replace(/\r?\n$/, '') || undefined;
       if (v !== undefined) { value = v; source = alias; break; }
     }
     if (value === undefined && field === 'time') {
