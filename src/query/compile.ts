@@ -186,8 +186,9 @@ class Compiler {
       const items = o.items.map((i) => this.scaled(i, scale));
       return (r) => items.flatMap((g) => g(r));
     }
+    // A bare name beside `level` is a level name (`level <= warn`), never a field.
     const text = o.kind === 'string' ? o.value : o.kind === 'number' ? o.value
-      : o.kind === 'field' && o.path.length === 1 && scale === 'level' && levelOf(o.path[0]!) !== undefined ? o.path[0]! : undefined;
+      : o.kind === 'field' && o.path.length === 1 && scale === 'level' ? o.path[0]! : undefined;
     if (text === undefined) {
       const get = this.getter(o);
       const conv = scale === 'level' ? levelOf : timeOf;
