@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { forEachLine, lineBlocks } from '../../src/input/lines.js';
+import { findPrefix } from '../../src/input/prefix.js';
+
+async function blocksOf(chunks: string[]): Promise<string[]> {
+  const out: string[] = [];
+  async function* gen() { for (const c of chunks) yield Buffer.from(c); }
+  for await (const b of lineBlocks(gen())) out.push(b.toString());
+  return out;
+}
+
+function linesOf(block: string): [string, string][] {
+  const buf = Buffer.from(block);
+  const out: [string, string][] = [];
+  forEachLine(buf, (s, e, next) => { out.push([buf.toString('utf8', s, e), buf.toString('utf8', e, next)]); });
+  return out;
+}
+
+describe('lineBlocks', () => {
+  it.each([
+    [['a\nb\n'], ['a\nb\n']],
+    [['a\nb', 'c\n'], ['a\n', 'bc\n']],
+    [['abc', 'def', 'g\nh'], ['abcdefg\n', 'h']],
+    [['no newline at all'], ['no newline at all']],
+    [['x\r', '\ny\n'], ['x\r\ny\n']],
+    [[], []],
+  ])('%j → %j', async (chunks, want) => {
+    expect(await blocksOf(chunks)).toEqual(want);
+  });
+
+  it('joins a line longer than many chunks once', async () => {
+    const chunks = Array.from({ length: 100 }, () => 'x'.repeat(1000));
+    chunks.push('\nnext\n');
+    const got = await blocksOf(chunks);
+    expect(got).toEqual([`${'x'.repeat(100_000)}\nnext\n`]);
+  });
+});
+
+describe('forEachLine', () => {
+  it.each([
+    ['a\nb\n', [['a', '\n'], ['b', '\n']]],
+    ['a\r\nb', [['a', '\r\n'], ['b', '']]],
+    ['\n\n', [['', '\n'], ['', '\n']]],
+    ['lone\rcr\n', [['lone\rcr', '\n']]],
+  ])('%j', (block, want) => {
+    expect(linesOf(block)).toEqual(want);
+  });
+});
+
+describe('findPrefix', () => {
+  const at = (s: string) => {
+    const p = findPrefix(Buffer.from(s), 0, Buffer.byteLength(s), Date.UTC(2026, 10, 27));
+    return p && { json: s.slice(p.jsonStart), time: p.time === undefined ? undefined : new Date(p.time).toISOString() };
+  };
+  it.each([
+    ['{"a":1}', { json: '{"a":1}', time: undefined }],
+    ['@400000004ef83a103a1b2c4c {"a":1}', { json: '{"a":1}', time: '2011-12-26T09:10:30.974Z' }],
+    ['2011-12-26_09:14:46.12345 {"a":1}', { json: '{"a":1}', time: '2011-12-26T09:14:46.123Z' }],
+    ['2011-12-26T09:14:46.12345 {"a":1}', { json: '{"a":1}', time: '2011-12-26T09:14:46.123Z' }],
+    ['2011-12-26T10:14:46.5+01:00 {"a":1}', { json: '{"a":1}', time: '2011-12-26T09:14:46.500Z' }],
+    ['2016-10-06T00:17:09.669794202Z stdout F {"a":1}', { json: '{"a":1}', time: '2016-10-06T00:17:09.669Z' }],
+    ['Dec 26 09:14:46 host app[123]: {"a":1}', { json: '{"a":1}', time: '2025-12-26T09:14:46.000Z' }],
+    ['Nov 20 09:14:46 host app: {"a":1}', { json: '{"a":1}', time: '2026-11-20T09:14:46.000Z' }],
+    ['INFO something {"a":1}', undefined],
+    ['    at Handler.get (/opt/x.js:1:2)', undefined],
+    ['', undefined],
+  ])('%j', (line, want) => {
+    expect(at(line)).toEqual(want);
+  });
+});

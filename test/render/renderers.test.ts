@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { Entry } from '../../src/entry.js';
+import { BUILTIN_ALIASES } from '../../src/record/shapes.js';
+import { escapeControl } from '../../src/render/escape.js';
+import { makeRenderer } from '../../src/render/index.js';
+import type { OutputMode, RenderOptions } from '../../src/render/renderer.js';
+
+const base: RenderOptions = { color: false, zone: undefined, fields: undefined, labels: undefined, width: undefined };
+
+function entries(lines: string[], input = 0): Entry[] {
+  const block = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+  const out: Entry[] = [];
+  let s = 0;
+  for (const l of lines) {
+    const e = s + Buffer.byteLength(l);
+    out.push(new Entry(block, s, e, e + 1, input, BUILTIN_ALIASES));
+    s = e + 1;
+  }
+  return out;
+}
+
+function render(mode: OutputMode, lines: string[], opts: Partial<RenderOptions> = {}): string {
+  const r = makeRenderer(mode, { ...base, ...opts });
+  let out = r.begin?.() ?? '';
+  for (const e of entries(lines)) out += r.render(e).toString();
+  return out + (r.end?.() ?? '');
+}
+
+const LINES = [
+  '{"version":"1.1","host":"h1","short_message":"hello world","timestamp":1324890886.5,"level":4,"facility":"app.api","_txnId":"t1","_n":3}',
+  'not json',
+  '{"msg":"tab\\there","level":"error","time":"2011-12-26T09:14:47Z","err":{"stack":"E: x\\n    at y"}}',
+];
+
+describe('renderers', () => {
+  it('human', () => {
+    expect(render('human', LINES)).toBe([
+      '2011-12-26T09:14:46.500Z WARN  [app.api] h1: hello world txnId=t1 n=3',
+      'not json',
+      '2011-12-26T09:14:47.000Z ERROR tab\\there',
+      '    E: x',
+      '        at y',
+      '',
+    ].join('\n'));
+  });
+
+  it('human in color styles the level and labels the input', () => {
+    const out = render('human', LINES.slice(0, 1), { color: true, labels: ['api'] });
+    expect(out).toContain('\x1b[33mWARN \x1b[39m');
+    expect(out.startsWith('\x1b[35m\x1b[1mapi\x1b[22m\x1b[39m: ')).toBe(true);
+  });
+
+  it('raw keeps bytes, adding a newline only between a last line without one and more output', () => {
+    const block = Buffer.from('{"a":1}');
+    const r = makeRenderer('raw', base);
+    const e = new Entry(block, 0, 7, 7, 0, BUILTIN_ALIASES);
+    expect(r.render(e).toString()).toBe('{"a":1}');
+    expect(r.render(e).toString()).toBe('\n{"a":1}');
+  });
+
+  it('json prints records only, compact', () => {
+    expect(render('json', LINES)).toBe(
+      '{"version":"1.1","host":"h1","short_message":"hello world","timestamp":1324890886.5,"level":4,"facility":"app.api","_txnId":"t1","_n":3}\n'
+      + '{"msg":"tab\\there","level":"error","time":"2011-12-26T09:14:47Z","err":{"stack":"E: x\\n    at y"}}\n');
+  });
+
+  it('logfmt quotes what needs quoting', () => {
+    expect(render('logfmt', LINES.slice(0, 1))).toBe('time=2011-12-26T09:14:46.500Z level=warn msg="hello world" facility=app.api host=h1 txnId=t1 version=1.1 _n=3\n');
+  });
+
+  it('csv and tsv with -k', () => {
+    const fields = [{ name: 'level', path: ['level'] }, { name: 'message', path: ['message'] }, { name: 'n', path: ['n'] }];
+    expect(render('csv', LINES, { fields })).toBe('level,message,n\nwarn,hello world,3\nerror,tab\there,\n');
+    expect(render('tsv', LINES, { fields })).toBe('level\tmessage\tn\nwarn\thello world\t3\nerror\ttab\\there\t\n');
+  });
+
+  it('table lays out columns', () => {
+    expect(render('table', LINES)).toBe([
+      'time                      level  facility  host  message',
+      '2011-12-26T09:14:46.500Z  warn   app.api   h1    hello world',
+      '2011-12-26T09:14:47.000Z  error                  tab\\there',
+      '',
+    ].join('\n'));
+  });
+});
+
+describe('escapeControl', () => {
+  it.each([
+    ['plain', 'plain'], ['a\x1b[31mb', 'a\\x1b[31mb'], ['\x07\x7f\x9b', '\\x07\\x7f\\x9b'], ['rtl\u202eoverride', 'rtl\\u202eoverride'],
+    ['line\nbreak', 'line\\nbreak'], ['café ✉', 'café ✉'],
+  ])('%j', (s, want) => {
+    expect(escapeControl(s)).toBe(want);
+  });
+});
