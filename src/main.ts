@@ -45,7 +45,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(`chainsaw ${version()}\n`);
       return 0;
     }
-    const plan = resolvePlan(args, {
+    const plan = await resolvePlan(args, {
       env: io.env,
       stdin: io.stdin,
       stdoutIsTTY: io.stdout.isTTY === true,

@@ -8,6 +8,7 @@ import { and, field, or, str, type Expr } from '../query/ast.js';
 import { compileExpr, type Predicate } from '../query/compile.js';
 import { parseExpr } from '../query/parser.js';
 import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js';
+import { makeTheme } from '../render/theme.js';
 import type { ParsedArgs } from './parse.js';
 
 /** Everything the pipeline needs, resolved once from the arguments. */
@@ -117,7 +118,7 @@ function uniqueLabels(inputs: readonly InputSpec[]): string[] {
 
 interface FilterPart { readonly label: string; readonly source: string; readonly expr: Expr }
 
-export function resolvePlan(args: ParsedArgs, r: ResolveEnv): Plan {
+export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan> {
   const now = r.now;
   const local = args.local === true;
   const parts: FilterPart[] = [];
@@ -172,6 +173,7 @@ export function resolvePlan(args: ParsedArgs, r: ResolveEnv): Plan {
   }
 
   const contextBoth = count(args, 'context', '-C');
+  const color = decideColor(args, r);
   const follow = args.follow === true;
   const output = ((args.output as string | undefined) ?? 'human') as OutputMode;
   const fields = args.fields !== undefined ? parseFieldList(String(args.fields)) : undefined;
@@ -184,7 +186,8 @@ export function resolvePlan(args: ParsedArgs, r: ResolveEnv): Plan {
     strict: args.strict === true,
     output,
     render: {
-      color: decideColor(args, r),
+      color,
+      theme: await makeTheme(color),
       zone,
       fields,
       labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,

@@ -1,4 +1,5 @@
-import { JSONPath } from 'jsonpath-plus';
+import { createRequire } from 'node:module';
+import type { JSONPath as JSONPathType } from 'jsonpath-plus';
 import { QuerySyntaxError } from '../errors.js';
 import { levelOf } from '../record/levels.js';
 import type { LogRecord } from '../record/record.js';
@@ -21,8 +22,17 @@ function fail(opts: CompileOptions, reason: string, span: Span): never {
   throw new QuerySyntaxError(reason, opts.source, span.start);
 }
 
+let jsonPathModule: typeof JSONPathType | undefined;
+
+/** jsonpath-plus, loaded the first time an expression uses a JSONPath. */
+function loadJsonPath(): typeof JSONPathType {
+  jsonPathModule ??= (createRequire(import.meta.url)('jsonpath-plus') as { JSONPath: typeof JSONPathType }).JSONPath;
+  return jsonPathModule;
+}
+
 /** Evaluates a JSONPath on the raw object with script evaluation in jsonpath-plus's safe mode. */
 function jsonPathGetter(path: string, opts: CompileOptions, span: Span): Getter {
+  const JSONPath = loadJsonPath();
   try {
     JSONPath.toPathArray(path);
     JSONPath({ path, json: {}, wrap: true, eval: 'safe' });

@@ -5,7 +5,6 @@ import type { CanonicalField } from '../record/shapes.js';
 import { formatTime } from '../record/time.js';
 import { escapeControl, escapeControlKeepTabs } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
-import { makeTheme } from './theme.js';
 import { valueText } from './values.js';
 
 /** Multi-line text shown indented under the record, first present: where loggers put stacks. */
@@ -31,7 +30,7 @@ function quoted(v: unknown): string {
 }
 
 export function humanRenderer(opts: RenderOptions): Renderer {
-  const t = makeTheme(opts.color);
+  const t = opts.theme;
   const levelLabels = Array.from({ length: 9 }, (_, i) => t.level[i]!(levelName(i).padEnd(5)));
   const noLevel = ' '.repeat(5);
 

@@ -1,4 +1,5 @@
 import type { Entry } from '../entry.js';
+import type { Theme } from './theme.js';
 
 /** A field the user named with -k: the text as written, and its path. */
 export interface FieldSpec {
@@ -8,6 +9,7 @@ export interface FieldSpec {
 
 export interface RenderOptions {
   readonly color: boolean;
+  readonly theme: Theme;
   /** The zone times are shown in; undefined is UTC with `Z`. */
   readonly zone: Intl.DateTimeFormat | undefined;
   readonly fields: readonly FieldSpec[] | undefined;

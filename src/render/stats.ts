@@ -3,7 +3,6 @@ import { formatTime } from '../record/time.js';
 import type { Summary } from '../stats.js';
 import { escapeControl } from './escape.js';
 import type { RenderOptions } from './renderer.js';
-import { makeTheme } from './theme.js';
 
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
 
@@ -21,7 +20,7 @@ function byLevel(levels: Summary['levels']): [string, number][] {
 
 /** The summary as text for a terminal: tables of counts and a histogram drawn with block characters. */
 export function renderStatsText(s: Summary, opts: RenderOptions): string {
-  const t = makeTheme(opts.color);
+  const t = opts.theme;
   const lines: string[] = [];
   const section = (title: string, rows: [string, number][], limit = 20) => {
     if (rows.length === 0) return;

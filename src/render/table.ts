@@ -1,4 +1,5 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type TableType from 'cli-table3';
 import type { Entry } from '../entry.js';
 import { escapeControl } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
@@ -14,6 +15,8 @@ const PLAIN_CHARS = {
 };
 
 export function tableRenderer(opts: RenderOptions): Renderer {
+  // Loaded here, not at start-up: only table output pays for it.
+  const Table = createRequire(import.meta.url)('cli-table3') as typeof TableType;
   const columns = opts.fields ?? DEFAULT_COLUMNS;
   const head = [...(opts.labels ? ['input'] : []), ...columns.map((c) => c.name)];
   let rows: string[][] = [];

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 
 /** The colors of human output; with color off every style is the identity. */
 export interface Theme {
@@ -13,12 +13,15 @@ export interface Theme {
   readonly bar: (s: string) => string;
 }
 
-export function makeTheme(color: boolean): Theme {
-  const c: ChalkInstance = new Chalk({ level: color ? 1 : 0 });
-  if (!color) {
-    const id = (s: string) => s;
-    return { time: id, level: Array(9).fill(id), facility: id, host: id, key: id, dim: id, label: id, bold: id, bar: id };
-  }
+const id = (s: string): string => s;
+
+export const PLAIN: Theme = { time: id, level: Array(9).fill(id), facility: id, host: id, key: id, dim: id, label: id, bold: id, bar: id };
+
+/** The theme for the run; chalk is loaded only when color is on, so plain runs start faster. */
+export async function makeTheme(color: boolean): Promise<Theme> {
+  if (!color) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const c: ChalkInstance = new Chalk({ level: 1 });
   return {
     time: c.dim,
     level: [c.bgRed.white.bold, c.bgRed.white.bold, c.red.bold, c.red, c.yellow, c.cyan, c.green, c.blue, c.gray],

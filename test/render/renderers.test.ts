@@ -4,8 +4,10 @@ import { BUILTIN_ALIASES } from '../../src/record/shapes.js';
 import { escapeControl } from '../../src/render/escape.js';
 import { makeRenderer } from '../../src/render/index.js';
 import type { OutputMode, RenderOptions } from '../../src/render/renderer.js';
+import { PLAIN, makeTheme } from '../../src/render/theme.js';
 
-const base: RenderOptions = { color: false, zone: undefined, fields: undefined, labels: undefined, width: undefined };
+const base: RenderOptions = { color: false, theme: PLAIN, zone: undefined, fields: undefined, labels: undefined, width: undefined };
+const colored = await makeTheme(true);
 
 function entries(lines: string[], input = 0): Entry[] {
   const block = Buffer.from(lines.map((l) => `${l}\n`).join(''));
@@ -45,7 +47,7 @@ describe('renderers', () => {
   });
 
   it('human in color styles the level and labels the input', () => {
-    const out = render('human', LINES.slice(0, 1), { color: true, labels: ['api'] });
+    const out = render('human', LINES.slice(0, 1), { color: true, theme: colored, labels: ['api'] });
     expect(out).toContain('\x1b[33mWARN \x1b[39m');
     expect(out.startsWith('\x1b[35m\x1b[1mapi\x1b[22m\x1b[39m: ')).toBe(true);
   });
