@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-
 const FLUSH_AT = 256 * 1024;
 
 /**
@@ -33,8 +31,22 @@ export class Output {
     this.size = 0;
     const data = pieces.every((p) => typeof p === 'string') ? (pieces as string[]).join('')
       : Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
-    if (!this.stream.write(data)) {
-      await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close'), once(this.stream, 'error').catch(() => undefined)]);
-    }
+    if (!this.stream.write(data)) await this.drained();
+  }
+
+  /** Waits for 'drain', or for the stream to close or fail, whichever comes first. */
+  private drained(): Promise<void> {
+    const s = this.stream;
+    return new Promise((resolve) => {
+      const done = () => {
+        s.off('drain', done);
+        s.off('close', done);
+        s.off('error', done);
+        resolve();
+      };
+      s.on('drain', done);
+      s.on('close', done);
+      s.on('error', done);
+    });
   }
 }

@@ -14,8 +14,14 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>): AsyncGenerator
       pending.push(chunk);
       continue;
     }
-    const whole = chunk.subarray(0, lastNl + 1);
-    yield pending.length ? Buffer.concat([...pending, whole]) : whole;
+    let from = 0;
+    if (pending.length) {
+      // Join only the line that spans chunks; copying the whole chunk would double the bytes moved.
+      const firstNl = chunk.indexOf(NL);
+      yield Buffer.concat([...pending, chunk.subarray(0, firstNl + 1)]);
+      from = firstNl + 1;
+    }
+    if (from <= lastNl) yield chunk.subarray(from, lastNl + 1);
     pending = lastNl + 1 < chunk.length ? [chunk.subarray(lastNl + 1)] : [];
   }
   if (pending.length) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);

@@ -31,24 +31,37 @@ export async function svlogdFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** Reads a file in chunks with positioned reads from `pos`, holding its descriptor only while reading unless asked to. */
+/**
+ * Reads a file in chunks with positioned reads from `pos`. With the descriptor held, the next
+ * chunk is already being read while the caller works on this one; without (hundreds of inputs),
+ * the file is opened only for each read.
+ */
 async function* readPlainFile(path: string, opts: ChunkOptions, pos: number): AsyncGenerator<Buffer> {
   const held = opts.holdOpen ? await open(path, 'r') : undefined;
+  const readAt = async (at: number): Promise<Buffer> => {
+    const handle = held ?? (await open(path, 'r'));
+    const buf = Buffer.allocUnsafe(opts.chunkSize);
+    try {
+      const { bytesRead } = await handle.read(buf, 0, opts.chunkSize, at);
+      return bytesRead === opts.chunkSize ? buf : buf.subarray(0, bytesRead);
+    } finally {
+      if (!held) await handle.close();
+    }
+  };
+  let next: Promise<Buffer> | undefined = readAt(pos);
   try {
-    for (;;) {
-      const handle = held ?? (await open(path, 'r'));
-      const buf = Buffer.allocUnsafe(opts.chunkSize);
-      let n: number;
-      try {
-        ({ bytesRead: n } = await handle.read(buf, 0, opts.chunkSize, pos));
-      } finally {
-        if (!held) await handle.close();
-      }
-      if (n === 0) return;
-      pos += n;
-      yield n === opts.chunkSize ? buf : buf.subarray(0, n);
+    while (next) {
+      const chunk = await next;
+      if (chunk.length === 0) return;
+      pos += chunk.length;
+      next = held ? readAt(pos) : undefined;
+      // A failed read-ahead is reported when it is awaited, not as an unhandled rejection.
+      next?.catch(() => undefined);
+      yield chunk;
+      next ??= readAt(pos);
     }
   } finally {
+    if (next) await next.catch(() => undefined);
     await held?.close();
   }
 }
