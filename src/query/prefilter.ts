@@ -97,52 +97,89 @@ function reqFromStrings(strs: string[]): Requirement {
 const hasBytes = (buf: Buffer, needle: Buffer, start: number, end: number): boolean =>
   end - start >= needle.length && buf.subarray(start, end).indexOf(needle) >= 0;
 
+/** The next index of `needle` at or after `from`, remembered so a block is searched once, not once per line. */
+class NextHit {
+  private buf: Buffer | undefined;
+  private searchedFrom = 0;
+  private at = -1;
+  constructor(private readonly needle: Buffer | number) {}
+
+  find(buf: Buffer, from: number): number {
+    const valid = buf === this.buf && this.searchedFrom <= from && (this.at === -1 || this.at >= from);
+    if (!valid) {
+      this.buf = buf;
+      this.searchedFrom = from;
+      this.at = buf.indexOf(this.needle, from);
+    }
+    return this.at;
+  }
+}
+
 /**
- * The value of the top-level `"level"` key read from the bytes, or undefined when unsure: the key
- * absent or repeated, nested, any `\u` escape in the line, or a value that is not a plain number
- * or escape-free string. Only ever used to reject, never to accept.
+ * Reads the value of the top-level `"level"` key from a line's bytes, or says it is unsure: the
+ * key absent or repeated, possibly nested, any `\u` escape in the line, or a value that is not a
+ * plain number or escape-free string. Only ever used to reject, never to accept. Lines of one
+ * block must be asked in order: the searches run ahead across the block once.
  */
-export function peekLevel(buf: Buffer, start: number, end: number): number | undefined {
-  const rel = buf.subarray(start, end).indexOf(LEVEL_KEY);
-  if (rel < 0) return undefined;
-  const at = start + rel;
-  if (hasBytes(buf, LEVEL_KEY, at + 1, end) || hasBytes(buf, BACKSLASH_U, start, end)) return undefined;
-  let i = start;
-  if (buf[i] !== 0x7b) {
-    const p = findPrefix(buf, start, end);
-    if (!p) return undefined;
-    i = p.jsonStart;
+export class LevelPeeker {
+  private readonly key = new NextHit(LEVEL_KEY);
+  private readonly escape = new NextHit(BACKSLASH_U);
+  private readonly open = new NextHit(0x7b);
+  private readonly bracket = new NextHit(0x5b);
+
+  peek(buf: Buffer, start: number, end: number): number | undefined {
+    const at = this.key.find(buf, start);
+    if (at < 0 || at + LEVEL_KEY.length > end) return undefined;
+    const again = this.key.find(buf, at + 1);
+    if (again >= 0 && again < end) return undefined;
+    const esc = this.escape.find(buf, start);
+    if (esc >= 0 && esc < end) return undefined;
+    let i = start;
+    if (buf[i] !== 0x7b) {
+      const p = findPrefix(buf, start, end);
+      if (!p) return undefined;
+      i = p.jsonStart;
+    }
+    // A `"` inside a JSON string is always escaped, so a quote right after `{` or `,` is structural;
+    // with no `{` or `[` between the object's start and the key, the key is at depth 1.
+    let before = at - 1;
+    while (before > i && (buf[before] === 0x20 || buf[before] === 0x09)) before--;
+    if (buf[before] !== 0x2c && before !== i) return undefined;
+    const open = this.open.find(buf, i + 1);
+    if (open >= 0 && open < at) return undefined;
+    const bracket = this.bracket.find(buf, i + 1);
+    if (bracket >= 0 && bracket < at) return undefined;
+    return readLevelValue(buf, at + LEVEL_KEY.length, end);
   }
-  let depth = 0;
-  let inString = false;
-  for (; i < at; i++) {
-    const c = buf[i];
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) depth++;
-    else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  if (inString || depth !== 1 || i !== at) return undefined;
-  i = at + LEVEL_KEY.length;
+}
+
+function readLevelValue(buf: Buffer, from: number, end: number): number | undefined {
+  let i = from;
   while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
   if (buf[i] !== 0x3a) return undefined;
   i++;
   while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
   const valueStart = i;
   if (buf[i] === 0x22) {
-    const close = buf.indexOf(0x22, i + 1);
-    if (close < 0 || close >= end || close - i > 16) return undefined;
-    const s = buf.toString('latin1', i + 1, close);
-    if (s.includes('\\')) return undefined;
-    return levelOf(s);
+    let close = i + 1;
+    while (close < end && close - i <= 16 && buf[close] !== 0x22) {
+      if (buf[close] === 0x5c) return undefined;
+      close++;
+    }
+    if (buf[close] !== 0x22 || close >= end) return undefined;
+    return levelOf(buf.toString('latin1', i + 1, close));
   }
-  while (i < end && ((buf[i]! >= 0x30 && buf[i]! <= 0x39) || buf[i] === 0x2e || buf[i] === 0x2d)) i++;
-  if (i === valueStart || i - valueStart > 10) return undefined;
+  let n = 0;
+  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - valueStart < 10) n = n * 10 + buf[i++]! - 0x30;
+  if (i === valueStart) return undefined;
   const after = buf[i];
   if (after !== 0x2c && after !== 0x7d && after !== 0x20) return undefined;
-  return levelOf(Number(buf.toString('latin1', valueStart, i)));
+  return levelOf(n);
+}
+
+/** One-off form of LevelPeeker.peek, for tests and single lines. */
+export function peekLevel(buf: Buffer, start: number, end: number): number | undefined {
+  return new LevelPeeker().peek(buf, start, end);
 }
 
 const ORDER_TESTS: { [op: string]: (a: number, b: number) => boolean } = {
@@ -175,8 +212,9 @@ function lineTest(e: Expr): LineTest | undefined {
           : right.kind === 'string' ? levelOf(right.value)
             : right.kind === 'field' && right.path.length === 1 ? levelOf(right.path[0]!) : undefined;
         if (!cmp || want === undefined) return undefined;
+        const peeker = new LevelPeeker();
         return (b, s, x) => {
-          const got = peekLevel(b, s, x);
+          const got = peeker.peek(b, s, x);
           return got === undefined || cmp(got, want);
         };
       }

@@ -19,7 +19,10 @@ describe('peekLevel reads the top-level level from bytes, or says it is unsure',
     ['{"level":"loud"}', undefined],
     ['{"level":[3]}', undefined],
     ['{"msg":"x"}', undefined],
-    ['{"x":"a{b","level":2}', 2],
+    ['{"x":"a{b","level":2}', undefined],
+    ['{"x":"a,b","level":2}', 2],
+    ['{"a":[1],"level":2}', undefined],
+    ['{"a":1}\n{"level":2}', undefined],
   ])('%s → %j', (line, want) => {
     expect(peek(line)).toBe(want);
   });
