@@ -1,13 +1,14 @@
 const FLUSH_AT = 256 * 1024;
 
 /**
- * Batched writes to stdout with backpressure: pieces are gathered and written in large writes,
- * and `flush()` waits for the stream to drain. A closed pipe makes it `closed`: the pipeline
- * stops reading, and main ends quietly.
+ * Batched writes to stdout with backpressure. Text is encoded straight into one large buffer
+ * (no joining of small strings), written once it is full; `flush()` waits for the stream to
+ * drain. A closed pipe makes it `closed`: the pipeline stops reading, and main ends quietly.
  */
 export class Output {
-  private pieces: (string | Buffer)[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(FLUSH_AT + 64 * 1024);
+  private used = 0;
+  private ready: Buffer[] = [];
   closed = false;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
@@ -19,19 +20,42 @@ export class Output {
 
   write(piece: string | Buffer): void {
     if (piece.length === 0 || this.closed) return;
-    this.pieces.push(piece);
-    this.size += piece.length;
+    const room = this.buf.length - this.used;
+    if (typeof piece === 'string') {
+      // A UTF-16 unit becomes at most 3 bytes: if that fits, encode in place.
+      if (piece.length * 3 <= room) {
+        this.used += this.buf.write(piece, this.used);
+        return;
+      }
+      piece = Buffer.from(piece);
+    }
+    if (piece.length <= room) {
+      piece.copy(this.buf, this.used);
+      this.used += piece.length;
+      return;
+    }
+    this.seal();
+    this.ready.push(piece);
+  }
+
+  /** Moves the filled part of the buffer to the write queue and starts a new buffer. */
+  private seal(): void {
+    if (this.used === 0) return;
+    this.ready.push(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafe(FLUSH_AT + 64 * 1024);
+    this.used = 0;
   }
 
   /** Writes what is gathered once there is enough of it (or always, with force), then waits for drain. */
   async flush(force = false): Promise<void> {
-    if (this.size === 0 || (!force && this.size < FLUSH_AT) || this.closed) return;
-    const pieces = this.pieces;
-    this.pieces = [];
-    this.size = 0;
-    const data = pieces.every((p) => typeof p === 'string') ? (pieces as string[]).join('')
-      : Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
-    if (!this.stream.write(data)) await this.drained();
+    if (this.closed) return;
+    if (this.used >= FLUSH_AT || (force && this.used > 0)) this.seal();
+    if (this.ready.length === 0) return;
+    const pieces = this.ready;
+    this.ready = [];
+    let ok = true;
+    for (const p of pieces) ok = this.stream.write(p) && ok;
+    if (!ok) await this.drained();
   }
 
   /** Waits for 'drain', or for the stream to close or fail, whichever comes first. */

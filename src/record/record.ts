@@ -1,6 +1,6 @@
 import { levelOf } from './levels.js';
 import { timeOf } from './time.js';
-import { isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
+import { CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -42,8 +42,10 @@ export class LogRecord {
   readonly extra: JsonObject | undefined;
   readonly prefixTime: number | undefined;
   readonly aliases: AliasTable;
-  private cache: { [F in CanonicalField]?: unknown } = {};
-  private sources: { [F in CanonicalField]?: string | null } = {};
+  /** Resolved canonical values and the keys they came from, by CANONICAL_INDEX; `resolved` is a bit set. */
+  private resolved = 0;
+  private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  private readonly sources: (string | null)[] = [null, null, null, null, null, null];
 
   constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject) {
     this.obj = obj;
@@ -55,11 +57,13 @@ export class LogRecord {
   /** The raw key a canonical field was taken from (null when absent). */
   sourceOf(field: CanonicalField): string | null {
     this.canonical(field);
-    return this.sources[field] ?? null;
+    return this.sources[CANONICAL_INDEX[field]]!;
   }
 
   canonical(field: CanonicalField): unknown {
-    if (hasOwn.call(this.cache, field)) return this.cache[field];
+    const index = CANONICAL_INDEX[field];
+    const bit = 1 << index;
+    if (this.resolved & bit) return this.values[index];
     let value: unknown;
     let source: string | null = null;
     const read = field === 'time' ? timeOf : field === 'level' ? levelOf : scalarOf;
@@ -73,8 +77,9 @@ export class LogRecord {
       value = this.prefixTime ?? timeOf(walk(this.extra, ['docker', 'time']));
     }
     if (value === undefined && field === 'level' && this.isClef()) value = 6;
-    this.cache[field] = value;
-    this.sources[field] = source;
+    this.resolved |= bit;
+    this.values[index] = value;
+    this.sources[index] = source;
     return value;
   }
 

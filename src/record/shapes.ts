@@ -6,6 +6,8 @@
 export const CANONICAL_FIELDS = ['time', 'level', 'message', 'facility', 'host', 'txnId'] as const;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 
+export const CANONICAL_INDEX: { readonly [F in CanonicalField]: number } = { time: 0, level: 1, message: 2, facility: 3, host: 4, txnId: 5 };
+
 export type AliasTable = { readonly [F in CanonicalField]: readonly string[] };
 
 export const BUILTIN_ALIASES: AliasTable = {
@@ -21,7 +23,7 @@ export const BUILTIN_ALIASES: AliasTable = {
 };
 
 export function isCanonical(name: string): name is CanonicalField {
-  return (CANONICAL_FIELDS as readonly string[]).includes(name);
+  return Object.hasOwn(CANONICAL_INDEX, name);
 }
 
 /** The built-in table with configured aliases appended (`{"txnId": ["requestId"]}`). */
