@@ -155,7 +155,7 @@ describe('bad input never crashes and is never lost (issue 2)', () => {
 
   it('an unknown option is a usage error', async () => {
     const r = await runChainsaw(['--frobnicate', fixture('shapes', 'gelf.log')]);
-    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'chainsaw: Unknown argument: frobnicate\n' });
+    expect(r).toMatchObject({ code: 2, stdout: '', stderr: 'chainsaw: unknown option --frobnicate (see --help)\n' });
   });
 
   it('-l nonsense is a usage error before reading', async () => {

@@ -22,7 +22,7 @@ describe('lineBlocks', () => {
     [['a\nb', 'c\n'], ['a\n', 'bc\n']],
     [['abc', 'def', 'g\nh'], ['abcdefg\n', 'h']],
     [['no newline at all'], ['no newline at all']],
-    [['x\r', '\ny\n'], ['x\r\ny\n']],
+    [['x\r', '\ny\n'], ['x\r\n', 'y\n']],
     [[], []],
   ])('%j → %j', async (chunks, want) => {
     expect(await blocksOf(chunks)).toEqual(want);
@@ -32,7 +32,7 @@ describe('lineBlocks', () => {
     const chunks = Array.from({ length: 100 }, () => 'x'.repeat(1000));
     chunks.push('\nnext\n');
     const got = await blocksOf(chunks);
-    expect(got).toEqual([`${'x'.repeat(100_000)}\nnext\n`]);
+    expect(got).toEqual([`${'x'.repeat(100_000)}\n`, 'next\n']);
   });
 });
 
