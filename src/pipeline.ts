@@ -346,7 +346,9 @@ async function navigate(stream: AsyncIterable<Entry[]>, plan: Plan, sink: Sink):
   let afterLeft = 0;
   const before: { e: Entry; seq: number }[] = [];
   const show = (e: Entry, s: number): void => {
-    if (context && lastShown >= 0 && s > lastShown + 1 && renderer && !plan.count && !stats) output.write('--\n');
+    if (context && lastShown >= 0 && s > lastShown + 1 && renderer && !plan.count && !stats) {
+      output.write(renderer.separator ? renderer.separator() : '--\n');
+    }
     lastShown = s;
     emit(e);
   };

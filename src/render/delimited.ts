@@ -21,6 +21,7 @@ export function delimitedRenderer(opts: RenderOptions, kind: 'csv' | 'tsv'): Ren
   const eol = '\n';
   const withInput = opts.labels !== undefined;
   return {
+    separator: () => '',
     begin: () => [...(withInput ? ['input'] : []), ...columns.map((c) => c.name)].map(cell).join(sep) + eol,
     render(entry: Entry): string {
       const rec = entry.record;

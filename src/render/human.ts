@@ -5,7 +5,7 @@ import type { CanonicalField } from '../record/shapes.js';
 import { formatTime } from '../record/time.js';
 import { escapeControl, escapeControlKeepTabs } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
-import { valueText } from './values.js';
+import { columnText, valueText } from './values.js';
 
 /** Multi-line text shown indented under the record, first present: where loggers put stacks. */
 const BLOCK_FIELDS: readonly (readonly string[])[] = [
@@ -47,8 +47,9 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     let out = '';
     if (opts.fields) {
       for (const f of opts.fields) {
-        const v = rec.field(f.path);
-        if (v !== undefined) out += ` ${t.key(`${escapeControl(f.name)}=`)}${escapeControl(quoted(v))}`;
+        if (rec.field(f.path) === undefined) continue;
+        const text = columnText(rec, f, opts.zone);
+        out += ` ${t.key(`${escapeControl(f.name)}=`)}${escapeControl(BARE.test(text) ? text : JSON.stringify(text))}`;
       }
       return out;
     }

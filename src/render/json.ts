@@ -10,6 +10,7 @@ import { project } from './values.js';
  */
 export function jsonRenderer(opts: RenderOptions): Renderer {
   return {
+    separator: () => '',
     render(entry: Entry): string {
       const rec = entry.record;
       if (!rec) return '';

@@ -25,6 +25,11 @@ export interface Renderer {
   begin?(): string;
   /** The output for one entry, newline included, or '' to show nothing for it. */
   render(entry: Entry): string | Buffer;
+  /**
+   * What goes between context groups (-A/-B/-C): grep's `--` by default; formats read by
+   * programs (json, csv, tsv) return '' to stay parseable.
+   */
+  separator?(): string;
   /** Text written after the last record (a table's last rows). */
   end?(): string;
 }

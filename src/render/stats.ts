@@ -32,7 +32,7 @@ export function renderStatsText(s: Summary, opts: RenderOptions): string {
     if (rows.length > limit) lines.push(`  … ${rows.length - limit} more`);
     lines.push('');
   };
-  lines.push(`${t.bold('records')}  ${s.records}${s.invalid ? `  (${s.invalid} lines not JSON)` : ''}`);
+  lines.push(`${t.bold('records')}  ${s.records}${s.invalid ? `  (${s.invalid} ${s.invalid === 1 ? 'line' : 'lines'} not JSON)` : ''}`);
   if (s.first !== undefined) {
     lines.push(`${t.bold('from')}     ${formatTime(s.first, opts.zone)}`);
     lines.push(`${t.bold('to')}       ${formatTime(s.last!, opts.zone)}`);

@@ -24,7 +24,9 @@ export function tableRenderer(opts: RenderOptions): Renderer {
   let first = true;
 
   function computeWidths(): number[] {
-    const w = head.map((h, i) => Math.min(MAX_CELL, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    // Widths come from the first block; level and time get room for their longest forms.
+    const least = (name: string) => (name === 'level' ? 6 : name === 'time' ? (opts.zone ? 29 : 24) : 0);
+    const w = head.map((h, i) => Math.min(MAX_CELL, Math.max(h.length, least(h), ...rows.map((r) => r[i]!.length))));
     if (opts.width) {
       // Give the last column what the terminal has left, but never less than 20.
       const used = w.slice(0, -1).reduce((a, b) => a + b + 2, 0);
@@ -59,6 +61,7 @@ export function tableRenderer(opts: RenderOptions): Renderer {
       rows.push(row);
       return rows.length >= BLOCK_ROWS ? flush() : '';
     },
+    separator: () => `${rows.length > 0 ? flush() : ''}--\n`,
     end: () => (rows.length > 0 ? flush() : ''),
   };
 }

@@ -26,11 +26,11 @@ describe('output modes (issue 2)', () => {
   it('table: time level facility host message', async () => {
     const r = await runChainsaw(['-o', 'table', GELF]);
     expect(r.stdout).toBe([
-      'time                      level  facility              host                  message',
-      '2011-12-26T09:14:46.076Z  debug  myapp.api.handler     ord1.product.api0     handling GET /v1/accounts/ac12/products',
-      '2011-12-26T09:14:46.081Z  info   myapp.db.cassandra    ord1.product.api0     read products at LOCAL_QUORUM',
-      '2011-12-26T09:14:46.102Z  error  myapp.db.cassandra    ord1.product.api0     db failed: connect ECONNREFUSED 10.0.3.17:9042',
-      '2011-12-26T09:14:47.000Z         myapp.scheduler.cron  sjc1.product.worker0  job "compact" tick',
+      'time                      level   facility              host                  message',
+      '2011-12-26T09:14:46.076Z  debug   myapp.api.handler     ord1.product.api0     handling GET /v1/accounts/ac12/products',
+      '2011-12-26T09:14:46.081Z  info    myapp.db.cassandra    ord1.product.api0     read products at LOCAL_QUORUM',
+      '2011-12-26T09:14:46.102Z  error   myapp.db.cassandra    ord1.product.api0     db failed: connect ECONNREFUSED 10.0.3.17:9042',
+      '2011-12-26T09:14:47.000Z          myapp.scheduler.cron  sjc1.product.worker0  job "compact" tick',
       '',
     ].join('\n'));
   });
@@ -87,6 +87,6 @@ describe('output modes (issue 2)', () => {
 
   it('several inputs are labelled in human and table output', async () => {
     const r = await runChainsaw(['-o', 'table', '-k', 'level,message', fixture('svlogd', 'api'), fixture('svlogd', 'db')]);
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['input  level  message', 'api    info   service started', 'api    debug  handling GET /v1/accounts/ac7']);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['input  level   message', 'api    info    service started', 'api    debug   handling GET /v1/accounts/ac7']);
   });
 });

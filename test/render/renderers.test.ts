@@ -78,9 +78,9 @@ describe('renderers', () => {
 
   it('table lays out columns', () => {
     expect(render('table', LINES)).toBe([
-      'time                      level  facility  host  message',
-      '2011-12-26T09:14:46.500Z  warn   app.api   h1    hello world',
-      '2011-12-26T09:14:47.000Z  error                  tab\\there',
+      'time                      level   facility  host  message',
+      '2011-12-26T09:14:46.500Z  warn    app.api   h1    hello world',
+      '2011-12-26T09:14:47.000Z  error                   tab\\there',
       '',
     ].join('\n'));
   });
