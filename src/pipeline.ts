@@ -212,8 +212,11 @@ async function* mergeByTime(streams: AsyncIterable<Entry[]>[]): AsyncGenerator<E
   const heap = new MergeHeap();
   const its = streams.map((s) => s[Symbol.asyncIterator]());
   try {
-    const firsts = await Promise.all(its.map((it) => it.next()));
-    firsts.forEach((r, k) => { if (!r.done) heap.push({ entries: r.value, i: 0, it: its[k]! }); });
+    // One input at a time: 500 inputs must not hold 500 descriptors at once.
+    for (const it of its) {
+      const r = await it.next();
+      if (!r.done) heap.push({ entries: r.value, i: 0, it });
+    }
     let out: Entry[] = [];
     while (heap.size > 0) {
       const c = heap.top()!;

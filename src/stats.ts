@@ -15,7 +15,7 @@ export interface Summary {
   bucketMs: number;
 }
 
-const BUCKETS = [1e3, 5e3, 10e3, 30e3, 60e3, 300e3, 600e3, 1800e3, 3600e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 86400e3, 7 * 86400e3, 30 * 86400e3];
+const BUCKETS = [1, 10, 100, 1e3, 5e3, 10e3, 30e3, 60e3, 300e3, 600e3, 1800e3, 3600e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 86400e3, 7 * 86400e3, 30 * 86400e3];
 const MAX_TIMES = 1 << 22;
 
 function bump(m: Map<string, number>, k: string): void {

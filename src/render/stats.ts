@@ -7,6 +7,7 @@ import type { RenderOptions } from './renderer.js';
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
 
 function duration(ms: number): string {
+  if (ms < 1e3) return `${ms}ms`;
   if (ms < 60e3) return `${ms / 1e3}s`;
   if (ms < 3600e3) return `${ms / 60e3}m`;
   if (ms < 86400e3) return `${ms / 3600e3}h`;
