@@ -16,6 +16,8 @@ export interface Io {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream;
   readonly env: NodeJS.ProcessEnv;
+  /** Follow mode calls this: SIGINT/SIGTERM then abort the signal instead of ending the process. */
+  readonly trapInterrupts?: () => AbortSignal;
 }
 
 export function version(): string {
@@ -66,7 +68,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     let result;
     if (plan.follow) {
       const { runFollow } = await import('./follow/follow.js');
-      result = await runFollow(plan, { output, renderer, stats }, report);
+      result = await runFollow(plan, { output, renderer, stats }, report, io.trapInterrupts?.() ?? new AbortController().signal, (m) => say(`chainsaw: ${m}`));
     } else {
       result = await runPipeline(plan, { output, renderer, stats }, report);
     }

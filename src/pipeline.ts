@@ -16,7 +16,7 @@ const NL = 0x0a;
 export type ErrorReporter = (err: InputError) => void;
 
 /** What each input's reader needs, fixed for the run. */
-interface MatchContext {
+export interface MatchContext {
   readonly plan: Plan;
   readonly needles: readonly Buffer[] | undefined;
   readonly test: LineTest | undefined;
@@ -50,7 +50,8 @@ function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: n
   }
 }
 
-class InputReader {
+/** Reads one input and keeps the lines that match: forwards in blocks, or backwards for -n. */
+export class InputReader {
   private lineNo = 0;
   private lastTime = -Infinity;
 
@@ -109,11 +110,11 @@ class InputReader {
    * The last `n` matches of a seekable file, read from its end; undefined when the input cannot be
    * read backwards (stdin, gzip, a directory).
    */
-  async lastMatches(n: number): Promise<Entry[] | undefined> {
+  async lastMatches(n: number, endAt?: number): Promise<Entry[] | undefined> {
     if (this.spec.stdin) return undefined;
     let blocks: AsyncGenerator<Buffer> | undefined;
     try {
-      blocks = await backwardBlocks(this.spec.name);
+      blocks = await backwardBlocks(this.spec.name, endAt);
     } catch {
       return undefined;
     }
@@ -268,17 +269,30 @@ export interface RunResult {
  * The one glue: inputs → line blocks → entries (prefiltered, parsed, filtered) → merged by time →
  * navigation (tail, context, max count) → renderer → output.
  */
-export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter): Promise<RunResult> {
+/** The reader context for a plan: its byte prefilter, and whether context and merge need every line's record. */
+export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean }): MatchContext {
   const prefilter = plan.fastPaths && plan.invalid !== 'show' ? derivePrefilter(plan.expr) : { needles: undefined, test: undefined };
+  return { plan, needles: prefilter.needles, test: prefilter.test, ...opts };
+}
+
+/** Sends one entry where the run wants it: the stats, or the renderer (nothing for -c). */
+export function entrySink(plan: Plan, sink: Sink): (e: Entry) => void {
+  const { output, renderer, stats } = sink;
+  return (e) => {
+    if (stats) {
+      const rec = e.record;
+      if (rec) stats.add(rec);
+      else stats.addInvalid();
+    } else if (renderer && !plan.count) {
+      output.write(renderer.render(e));
+    }
+  };
+}
+
+export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter): Promise<RunResult> {
   const context = plan.before > 0 || plan.after > 0;
   const many = plan.inputs.length > 1;
-  const ctx: MatchContext = {
-    plan,
-    needles: prefilter.needles,
-    test: prefilter.test,
-    keepAll: context && plan.tail === undefined,
-    needTime: many && plan.merge,
-  };
+  const ctx = matchContext(plan, { keepAll: context && plan.tail === undefined, needTime: many && plan.merge });
   // Hundreds of inputs merged at once: smaller chunks, and descriptors held only while reading.
   const chunkSize = many && plan.merge ? Math.max(64 * 1024, Math.min(1 << 20, Math.floor((64 << 20) / plan.inputs.length))) : 1 << 20;
   const holdOpen = !(many && plan.merge && plan.inputs.length > 32);
@@ -311,15 +325,7 @@ async function navigate(stream: AsyncIterable<Entry[]>, plan: Plan, sink: Sink):
   const { output, renderer, stats } = sink;
   let matched = 0;
   const max = plan.maxCount ?? Infinity;
-  const emit = (e: Entry): void => {
-    if (stats) {
-      const rec = e.record;
-      if (rec) stats.add(rec);
-      else stats.addInvalid();
-    } else if (renderer && !plan.count) {
-      output.write(renderer.render(e));
-    }
-  };
+  const emit = entrySink(plan, sink);
   if (max === 0) return { matched: 0 };
 
   if (plan.tail !== undefined) {

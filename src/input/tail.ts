@@ -5,9 +5,10 @@ const NL = 0x0a;
 
 /**
  * A regular uncompressed file read from its end: blocks of whole lines, the last block first.
- * Returns undefined when the file cannot be read that way (gzip, not a regular file).
+ * Returns undefined when the file cannot be read that way (gzip, not a regular file). With
+ * `endAt`, the file is read as if it ended there (follow mode starts from a size it has seen).
  */
-export async function backwardBlocks(path: string, blockSize = 1 << 20): Promise<AsyncGenerator<Buffer> | undefined> {
+export async function backwardBlocks(path: string, endAt?: number, blockSize = 1 << 20): Promise<AsyncGenerator<Buffer> | undefined> {
   const st = await stat(path);
   if (!st.isFile()) return undefined;
   const fh = await open(path, 'r');
@@ -19,7 +20,7 @@ export async function backwardBlocks(path: string, blockSize = 1 << 20): Promise
   }
   return (async function* () {
     try {
-      let pos = st.size;
+      let pos = Math.min(st.size, endAt ?? Infinity);
       let carry: Buffer | undefined; // the start of a line whose head is in an earlier block
       while (pos > 0) {
         const size = Math.min(blockSize, pos);
