@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+// npm run bench [-- --lines N --runs R --only NAME --big]
+// Runs each scenario as whole processes side by side with its peers (alternating, R runs,
+// median), prints a table of median wall, MB/s, peak RSS and ratios, and writes it as JSON.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, createWriteStream, createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: opt } = parseArgs({ options: {
+  lines: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, only: { type: 'string' },
+  big: { type: 'boolean', default: false }, out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
+  gen: { type: 'string', default: process.env.CHAINSAW_CORPUS_GEN ?? join(ROOT, '..', 'shared', 'bench', 'gen-corpus.mjs') },
+} });
+const LINES = Number(opt.lines);
+const RUNS = Number(opt.runs);
+const CACHE = join(ROOT, 'bench', '.cache');
+const CHAINSAW = join(ROOT, 'bin', 'chainsaw');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+mkdirSync(CACHE, { recursive: true });
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** Generates (once, cached) a corpus with the shared generator. */
+function corpus(format, lines = LINES) {
+  const path = join(CACHE, `${format}-${lines}.log`);
+  if (!existsSync(path)) {
+    if (!existsSync(opt.gen)) throw new Error(`corpus generator not found at ${opt.gen} (set --gen or CHAINSAW_CORPUS_GEN)`);
+    process.stderr.write(`generating ${path} …\n`);
+    const fd = openSync(path, 'w');
+    execFileSync(process.execPath, [opt.gen, '--lines', String(lines), '--format', format], { stdio: ['ignore', fd, 'inherit'] });
+    closeSync(fd);
+  }
+  return path;
+}
+
+function pickTxn(format, k) {
+  return execFileSync(process.execPath, [opt.gen, '--lines', String(LINES), '--format', format, '--pick-txn', String(k)], { encoding: 'utf8' }).trim();
+}
+
+/** 20 inputs of LINES/20 lines each, dealt round-robin so that their times interleave. */
+async function splitRoundRobin(path, parts) {
+  const dir = join(CACHE, `split-${parts}-${LINES}`);
+  const files = Array.from({ length: parts }, (_, i) => join(dir, `part${String(i).padStart(2, '0')}.log`));
+  if (existsSync(files.at(-1))) return files;
+  mkdirSync(dir, { recursive: true });
+  const outs = files.map((f) => createWriteStream(f));
+  let carry = '';
+  let i = 0;
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (carry + chunk).split('\n');
+    carry = lines.pop();
+    const bins = outs.map(() => []);
+    for (const l of lines) bins[i++ % parts].push(l);
+    for (let k = 0; k < parts; k++) if (bins[k].length && !outs[k].write(`${bins[k].join('\n')}\n`)) await once(outs[k], 'drain');
+  }
+  await Promise.all(outs.map((o) => new Promise((r) => o.end(r))));
+  return files;
+}
+
+/** One whole-process run: wall seconds and peak RSS (kB), output to /dev/null. */
+function runOnce(argv) {
+  const devnull = openSync('/dev/null', 'w');
+  const cmd = TIME ? [TIME, '-f', '%e %M', ...argv] : argv;
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } });
+  const wall = Number(process.hrtime.bigint() - t) / 1e9;
+  closeSync(devnull);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
+  const m = TIME ? /(\d+(?:\.\d+)?) (\d+)\s*$/.exec(r.stderr) : null;
+  return { wall, rssKb: m ? Number(m[2]) : null };
+}
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+/** Runs chainsaw and its peers alternately RUNS times; medians. */
+function measure(sides, runs = RUNS) {
+  const results = sides.map(() => ({ walls: [], rss: [] }));
+  for (let r = 0; r < runs; r++) {
+    sides.forEach((side, k) => {
+      if (side.skip) return;
+      const one = runOnce(side.argv);
+      results[k].walls.push(one.wall);
+      if (one.rssKb !== null) results[k].rss.push(one.rssKb);
+    });
+  }
+  return sides.map((side, k) => side.skip ? { ...side, skipped: side.skip }
+    : { ...side, wall: median(results[k].walls), walls: results[k].walls, peakRssMb: results[k].rss.length ? Math.max(...results[k].rss) / 1024 : null });
+}
+
+const sh = (s) => ['sh', '-c', s];
+const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function main() {
+  const gelf = corpus('gelf');
+  const sizeMb = statSync(gelf).size / 1e6;
+  const txn = pickTxn('gelf', Math.floor(LINES * 0.9));
+  const hasJq = have('jq');
+  const bunyanBin = join(ROOT, 'node_modules', '.bin', 'bunyan');
+  const hasBunyan = existsSync(bunyanBin);
+  const scenarios = [
+    { name: 'txn-raw', what: 'chainsaw -t TXN -o raw', target: '<= 2x grep -F', input: gelf,
+      sides: [{ label: 'chainsaw', argv: [CHAINSAW, '-t', txn, '-o', 'raw', gelf] }, { label: 'grep -F', argv: ['grep', '-F', txn, gelf] }],
+      check: (c, p) => c.wall <= 2 * p[0].wall },
+    { name: 'ua-count', what: 'chainsaw -q \'headers.user-agent contains "curl"\' -c', target: '>= 5x faster than jq', input: gelf,
+      sides: [{ label: 'chainsaw', argv: [CHAINSAW, '-q', 'headers.user-agent contains "curl"', '-c', gelf] },
+        { label: 'jq', argv: ['jq', '-c', 'select((._headers["user-agent"] // "") | contains("curl"))', gelf], skip: hasJq ? undefined : 'jq not found' }],
+      check: (c, p) => p[0].skipped || p[0].wall >= 5 * c.wall },
+    { name: 'level-json', what: 'chainsaw -l warn -o json', target: '>= 10x faster than jq', input: gelf,
+      sides: [{ label: 'chainsaw', argv: [CHAINSAW, '-l', 'warn', '-o', 'json', gelf] },
+        { label: 'jq', argv: ['jq', '-c', 'select(.level<=4)', gelf], skip: hasJq ? undefined : 'jq not found' }],
+      check: (c, p) => p[0].skipped || p[0].wall >= 10 * c.wall },
+    { name: 'human-color', what: 'chainsaw --color always (bunyan corpus)', target: '>= 3x faster than bunyan --color', input: 'bunyan',
+      sides: [{ label: 'chainsaw', argv: [CHAINSAW, '--color', 'always', 'BUNYAN'] },
+        { label: 'bunyan --color', argv: [bunyanBin, '--color', 'BUNYAN'], skip: hasBunyan ? undefined : 'bunyan not installed (npm ci)' }],
+      check: (c, p) => p[0].skipped || p[0].wall >= 3 * c.wall },
+    { name: 'tail', what: 'chainsaw -n 20 -l err', target: '<= 5% of a full scan', input: gelf,
+      sides: [{ label: 'chainsaw -n 20', argv: [CHAINSAW, '-n', '20', '-l', 'err', gelf] }, { label: 'full scan -l err', argv: [CHAINSAW, '-l', 'err', gelf] }],
+      check: (c, p) => c.wall <= 0.05 * p[0].wall },
+    { name: 'version', what: 'chainsaw --version', target: '<= 1.3x node -e 0', input: null,
+      sides: [{ label: 'chainsaw', argv: [CHAINSAW, '--version'] }, { label: 'node -e 0', argv: [process.execPath, '-e', '0'] }],
+      check: (c, p) => c.wall <= 1.3 * p[0].wall, runs: Math.max(RUNS, 9) },
+    { name: 'merge-20', what: 'chainsaw -l warn -o raw on 20 inputs of LINES/20', target: '<= 1.5x the same lines from one file', input: gelf,
+      sides: [{ label: '20 inputs', argv: [CHAINSAW, '-l', 'warn', '-o', 'raw', 'SPLIT'] }, { label: 'one file', argv: [CHAINSAW, '-l', 'warn', '-o', 'raw', gelf] }],
+      check: (c, p) => c.wall <= 1.5 * p[0].wall },
+    { name: 'merge-20-json', what: 'chainsaw -o json on 20 inputs (every line parsed)', target: '<= 1.5x the same lines from one file', input: gelf,
+      sides: [{ label: '20 inputs', argv: [CHAINSAW, '-o', 'json', 'SPLIT'] }, { label: 'one file', argv: [CHAINSAW, '-o', 'json', gelf] }],
+      check: (c, p) => c.wall <= 1.5 * p[0].wall },
+  ];
+  if (opt.big) {
+    scenarios.push({ name: 'rss-2gb', what: 'peak RSS, chainsaw -l warn -o json and human on a 2 GB input', target: '<= 100 MB', input: 'BIG',
+      sides: [{ label: '-l warn -o json', argv: [CHAINSAW, '-l', 'warn', '-o', 'json', 'BIG'] }, { label: 'human', argv: [CHAINSAW, 'BIG'] }],
+      check: (c, p) => c.peakRssMb <= 100 && p[0].peakRssMb <= 100, runs: 1 });
+  }
+  const chosen = scenarios.filter((s) => !opt.only || opt.only.split(',').includes(s.name));
+  const rows = [];
+  for (const s of chosen) {
+    let sides = s.sides;
+    if (sides.some((x) => x.argv.includes('BUNYAN'))) {
+      const b = corpus('bunyan');
+      sides = sides.map((x) => ({ ...x, argv: x.argv.map((a) => (a === 'BUNYAN' ? b : a)) }));
+      s.input = b;
+    }
+    if (sides.some((x) => x.argv.includes('SPLIT'))) {
+      const parts = await splitRoundRobin(gelf, 20);
+      sides = sides.map((x) => ({ ...x, argv: x.argv.flatMap((a) => (a === 'SPLIT' ? parts : [a])) }));
+    }
+    if (sides.some((x) => x.argv.includes('BIG'))) {
+      const big = join(CACHE, `big-${LINES}.log`);
+      if (!existsSync(big)) execFileSync('sh', ['-c', `for i in 1 2 3 4 5 6; do cat ${q(gelf)}; done > ${q(big)}`]);
+      sides = sides.map((x) => ({ ...x, argv: x.argv.map((a) => (a === 'BIG' ? big : a)) }));
+      s.input = big;
+    }
+    process.stderr.write(`${s.name} …\n`);
+    const [c, ...peers] = measure(sides, s.runs);
+    const mb = s.input ? statSync(s.input).size / 1e6 : null;
+    rows.push({ name: s.name, what: s.what, target: s.target, met: Boolean(s.check(c, peers)),
+      sides: [c, ...peers].map((x) => ({ label: x.label, command: x.argv?.map((a) => (a.length > 60 ? `…${a.slice(-40)}` : a)).slice(0, 12).join(' '), skipped: x.skipped,
+        medianWallS: x.wall, runsS: x.walls, mbPerS: mb && x.wall ? mb / x.wall : null, peakRssMb: x.peakRssMb, ratioToFirst: x.wall && c.wall ? x.wall / c.wall : null })) });
+  }
+  const env = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, lines: LINES, corpusMb: sizeMb, runs: RUNS, txn };
+  mkdirSync(dirname(opt.out), { recursive: true });
+  writeFileSync(opt.out, `${JSON.stringify({ env, rows }, null, 2)}\n`);
+  const fmt = (x, d = 2) => (x === null || x === undefined ? '—' : x.toFixed(d));
+  const out = [`| scenario | side | median wall s | MB/s | peak RSS MB | × chainsaw | target | met |`, `|---|---|---:|---:|---:|---:|---|---|`];
+  for (const r of rows) {
+    r.sides.forEach((x, k) => out.push(`| ${k === 0 ? r.name : ''} | ${x.label}${x.skipped ? ` (skipped: ${x.skipped})` : ''} | ${fmt(x.medianWallS)} | ${fmt(x.mbPerS, 0)} | ${fmt(x.peakRssMb, 0)} | ${k === 0 ? '1' : fmt(x.ratioToFirst)} | ${k === 0 ? r.target : ''} | ${k === 0 ? (r.met ? 'yes' : 'NO') : ''} |`));
+  }
+  process.stdout.write(`${out.join('\n')}\n\n${LINES} lines (${sizeMb.toFixed(0)} MB), ${RUNS} runs each, alternating; node ${process.version}, ${env.cpus} cores. JSON: ${opt.out}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.message}\n`);
+  process.exit(2);
+});
