@@ -5,6 +5,7 @@ import { renderHelp } from './cli/flags.js';
 import { parseArgs } from './cli/parse.js';
 import { resolvePlan } from './cli/resolve.js';
 import { Output } from './output.js';
+import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
 import { runPipeline } from './pipeline.js';
 import { levelName } from './record/levels.js';
 import { makeRenderer } from './render/index.js';
@@ -38,7 +39,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     const useConfig = !argv.includes('--no-config');
     const config = useConfig ? loadConfig(io.env) : { words: [], aliases: undefined };
-    const args = parseArgs([...config.words, ...argv]);
+    const words = [...config.words, ...argv];
+    const args = parseArgs(words);
     if (args.help) {
       io.stdout.write(renderHelp());
       return 0;
@@ -47,14 +49,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(`chainsaw ${version()}\n`);
       return 0;
     }
-    const plan = await resolvePlan(args, {
-      env: io.env,
-      stdin: io.stdin,
-      stdoutIsTTY: io.stdout.isTTY === true,
-      stdoutColumns: io.stdout.columns,
-      aliases: config.aliases,
-      now: Date.now(),
-    });
+    const planInput: PlanInput = {
+      words, env: { ...io.env }, stdoutIsTTY: io.stdout.isTTY === true, stdoutColumns: io.stdout.columns, aliases: config.aliases, now: Date.now(),
+    };
+    const plan = await resolvePlan(args, { ...planInput, stdin: io.stdin });
 
     const output = new Output(io.stdout);
     let failed = false;
@@ -69,6 +67,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (plan.follow) {
       const { runFollow } = await import('./follow/follow.js');
       result = await runFollow(plan, { output, renderer, stats }, report, io.trapInterrupts?.() ?? new AbortController().signal, (m) => say(`chainsaw: ${m}`));
+    } else if (await parallelizable(plan, workerCount(io.env))) {
+      result = await runParallel(plan, planInput, workerCount(io.env), { output, renderer, stats }, report);
     } else {
       result = await runPipeline(plan, { output, renderer, stats }, report);
     }

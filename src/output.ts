@@ -1,4 +1,5 @@
 const FLUSH_AT = 256 * 1024;
+const BUFFER_SIZE = FLUSH_AT + 64 * 1024;
 
 /**
  * Batched writes to stdout with backpressure. Text is encoded straight into one large buffer
@@ -6,8 +7,10 @@ const FLUSH_AT = 256 * 1024;
  * drain. A closed pipe makes it `closed`: the pipeline stops reading, and main ends quietly.
  */
 export class Output {
-  private buf = Buffer.allocUnsafe(FLUSH_AT + 64 * 1024);
+  private buf: Buffer = Buffer.allocUnsafe(BUFFER_SIZE);
   private used = 0;
+  /** Buffers whose write has completed, for reuse: fresh 320 KB buffers per write pile up as garbage. */
+  private free: Buffer[] = [];
   private ready: Buffer[] = [];
   closed = false;
 
@@ -35,14 +38,15 @@ export class Output {
       return;
     }
     this.seal();
-    this.ready.push(piece);
+    // A copy: the piece may live in a read buffer that is about to be reused.
+    this.ready.push(Buffer.from(piece));
   }
 
   /** Moves the filled part of the buffer to the write queue and starts a new buffer. */
   private seal(): void {
     if (this.used === 0) return;
     this.ready.push(this.buf.subarray(0, this.used));
-    this.buf = Buffer.allocUnsafe(FLUSH_AT + 64 * 1024);
+    this.buf = this.free.pop() ?? Buffer.allocUnsafe(BUFFER_SIZE);
     this.used = 0;
   }
 
@@ -54,7 +58,12 @@ export class Output {
     const pieces = this.ready;
     this.ready = [];
     let ok = true;
-    for (const p of pieces) ok = this.stream.write(p) && ok;
+    for (const p of pieces) {
+      const whole = p.byteOffset === 0 && p.buffer.byteLength === BUFFER_SIZE ? Buffer.from(p.buffer, 0, BUFFER_SIZE) : undefined;
+      // A buffer handed to another thread is detached: only a buffer still ours comes back.
+      const recycle = whole && this.free.length < 4 ? () => { if (whole.buffer.byteLength) this.free.push(whole); } : undefined;
+      ok = this.stream.write(p, recycle) && ok;
+    }
     if (!ok) await this.drained();
   }
 

@@ -1,7 +1,7 @@
 import { Entry } from './entry.js';
 import { ChainsawError, InputError } from './errors.js';
 import { contentEnd, forEachLine, lineBlocks } from './input/lines.js';
-import { inputChunks, type InputSpec } from './input/source.js';
+import { inputChunks, type ChunkOptions, type InputSpec } from './input/source.js';
 import { backwardBlocks } from './input/tail.js';
 import { whyNotRecord } from './record/parse.js';
 import { derivePrefilter, type LineTest } from './query/prefilter.js';
@@ -98,9 +98,9 @@ export class InputReader {
     this.lastTime = entry.sortTime;
   }
 
-  async *entries(chunkSize: number, holdOpen: boolean): AsyncGenerator<Entry[]> {
+  async *entries(opts: ChunkOptions): AsyncGenerator<Entry[]> {
     const countLines = this.ctx.plan.strict;
-    for await (const block of lineBlocks(inputChunks(this.spec, { chunkSize, holdOpen }))) {
+    for await (const block of lineBlocks(inputChunks(this.spec, opts))) {
       const out = this.matchBlock(block, countLines);
       if (out.length) yield out;
     }
@@ -294,8 +294,9 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
   const many = plan.inputs.length > 1;
   const ctx = matchContext(plan, { keepAll: context && plan.tail === undefined, needTime: many && plan.merge });
   // Hundreds of inputs merged at once: smaller chunks, and descriptors held only while reading.
-  const chunkSize = many && plan.merge ? Math.max(64 * 1024, Math.min(1 << 20, Math.floor((64 << 20) / plan.inputs.length))) : 1 << 20;
+  const chunkSize = many && plan.merge ? Math.max(64 * 1024, Math.min(1 << 20, Math.floor((64 << 20) / plan.inputs.length))) : 256 * 1024;
   const holdOpen = !(many && plan.merge && plan.inputs.length > 32);
+  const chunks: ChunkOptions = { chunkSize, holdOpen, recycle: !many && !context && plan.tail === undefined };
   const readers = plan.inputs.map((spec, i) => new InputReader(spec, i, ctx));
 
   let streams: AsyncIterable<Entry[]>[];
@@ -304,7 +305,7 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
     streams = await Promise.all(readers.map(async (r) => {
       try {
         const last = await r.lastMatches(n);
-        return last ? fromArray(last) : guarded(r.entries(chunkSize, holdOpen), report);
+        return last ? fromArray(last) : guarded(r.entries({ chunkSize, holdOpen }), report);
       } catch (e) {
         if (e instanceof InputError) {
           report(e);
@@ -314,7 +315,7 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
       }
     }));
   } else {
-    streams = readers.map((r) => guarded(r.entries(chunkSize, holdOpen), report));
+    streams = readers.map((r) => guarded(r.entries(chunks), report));
   }
   const merged = !many ? streams[0]! : plan.merge ? mergeByTime(streams) : concat(streams);
   return navigate(merged, plan, sink);

@@ -38,9 +38,14 @@ export async function svlogdFiles(dir: string): Promise<string[]> {
  */
 async function* readPlainFile(path: string, opts: ChunkOptions, pos: number): AsyncGenerator<Buffer> {
   const held = opts.holdOpen ? await open(path, 'r') : undefined;
+  // Three buffers in turn: the one being read ahead, the one being scanned, and the one whose
+  // unfinished last line is still waiting for its end. Dead 1 MB chunks otherwise pile up
+  // as garbage faster than the collector frees them.
+  const ring = opts.recycle ? [0, 1, 2].map(() => Buffer.allocUnsafe(opts.chunkSize)) : undefined;
+  let turn = 0;
   const readAt = async (at: number): Promise<Buffer> => {
     const handle = held ?? (await open(path, 'r'));
-    const buf = Buffer.allocUnsafe(opts.chunkSize);
+    const buf = ring ? ring[turn++ % ring.length]! : Buffer.allocUnsafe(opts.chunkSize);
     try {
       const { bytesRead } = await handle.read(buf, 0, opts.chunkSize, at);
       return bytesRead === opts.chunkSize ? buf : buf.subarray(0, bytesRead);
@@ -94,6 +99,11 @@ export interface ChunkOptions {
   readonly chunkSize: number;
   /** Keep the descriptor open between reads (false when hundreds of inputs are read at once). */
   readonly holdOpen: boolean;
+  /**
+   * Reuse read buffers: only when nothing keeps an entry past the batch it came in (no merge,
+   * tail, context or follow), so a block is done with once the next one is asked for.
+   */
+  readonly recycle?: boolean;
 }
 
 function wrapError(name: string, e: unknown): InputError {
