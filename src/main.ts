@@ -36,6 +36,7 @@ function describe(e: unknown): string {
 /** Runs chainsaw; returns the exit status (0 matched, 1 nothing matched, 2 error). Never exits. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  let output: Output | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
     const config = useConfig ? loadConfig(io.env) : { words: [], aliases: undefined };
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     };
     const plan = await resolvePlan(args, { ...planInput, stdin: io.stdin });
 
-    const output = new Output(io.stdout);
+    output = new Output(io.stdout);
     let failed = false;
     const report = (e: InputError) => {
       failed = true;
@@ -83,6 +84,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (failed) return 2;
     return result.matched > 0 ? 0 : 1;
   } catch (e) {
+    // What was found before the error is still written (grep prints the lines before a failure).
+    await output?.flush(true).catch(() => undefined);
     say(describe(e));
     if (io.env.CHAINSAW_DEBUG && e instanceof Error && e.stack) say(e.stack);
     return e instanceof ChainsawError ? e.exitCode : 2;

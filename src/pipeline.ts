@@ -54,6 +54,8 @@ function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: n
 export class InputReader {
   private lineNo = 0;
   private lastTime = -Infinity;
+  /** The --strict error, raised after the lines before it have been passed on. */
+  private failed: ChainsawError | undefined;
 
   constructor(private readonly spec: InputSpec, private readonly index: number, private readonly ctx: MatchContext) {}
 
@@ -63,7 +65,8 @@ export class InputReader {
     const out: Entry[] = [];
     const filtering = plan.predicate !== undefined;
     const keepInvalid = !filtering || plan.invalid === 'show';
-    const visit = (s: number, e: number, next: number): void => {
+    const visit = (s: number, e: number, next: number): boolean | void => {
+      if (this.failed) return false;
       if (countLines) this.lineNo++;
       if (test && !test(block, s, e)) {
         if (keepAll) {
@@ -78,7 +81,11 @@ export class InputReader {
       if (filtering || plan.strict) {
         const rec = entry.record;
         if (!rec) {
-          if (plan.strict) throw new ChainsawError(`${this.spec.name}:${this.lineNo}: ${whyNotRecord(block, s, e)}`, 'STRICT');
+          if (plan.strict) {
+            // The lines before it are still shown: the error is raised once they are out.
+            this.failed = new ChainsawError(`${this.spec.name}:${this.lineNo}: ${whyNotRecord(block, s, e)}`, 'STRICT');
+            return false;
+          }
           entry.matched = keepInvalid;
         } else {
           entry.matched = !filtering || plan.predicate!(rec);
@@ -87,7 +94,7 @@ export class InputReader {
       if (needTime) this.stamp(entry);
       if (entry.matched || keepAll) out.push(entry);
     };
-    if (this.ctx.needles && !countLines && !keepAll) forEachCandidate(block, this.ctx.needles, visit);
+    if (this.ctx.needles && !countLines && !keepAll) forEachCandidate(block, this.ctx.needles, (s, e, n) => { visit(s, e, n); });
     else forEachLine(block, visit);
     return out;
   }
@@ -103,6 +110,7 @@ export class InputReader {
     for await (const block of lineBlocks(inputChunks(this.spec, opts))) {
       const out = this.matchBlock(block, countLines);
       if (out.length) yield out;
+      if (this.failed) throw this.failed;
     }
   }
 
