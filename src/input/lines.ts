@@ -10,8 +10,9 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>): AsyncGenerator
   let pending: Buffer[] = [];
   for await (const chunk of chunks) {
     const lastNl = chunk.lastIndexOf(NL);
+    // What is kept across chunks is copied: chunks may be read buffers that get reused.
     if (lastNl < 0) {
-      pending.push(chunk);
+      pending.push(Buffer.from(chunk));
       continue;
     }
     let from = 0;
@@ -22,7 +23,7 @@ export async function* lineBlocks(chunks: AsyncIterable<Buffer>): AsyncGenerator
       from = firstNl + 1;
     }
     if (from <= lastNl) yield chunk.subarray(from, lastNl + 1);
-    pending = lastNl + 1 < chunk.length ? [chunk.subarray(lastNl + 1)] : [];
+    pending = lastNl + 1 < chunk.length ? [Buffer.from(chunk.subarray(lastNl + 1))] : [];
   }
   if (pending.length) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
 }
