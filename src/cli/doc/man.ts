@@ -45,7 +45,7 @@ $.level == 3
 .RE`],
   ['TIME', `TIME is ISO 8601 / RFC 3339, full or partial (2011\\-12\\-26, 2011\\-12\\-26 09:14, 09:14 meaning today), epoch seconds (1324830675.076), a duration ago (15m, 2h, 1d, 90s, 1h30m), now, today or yesterday. Without a zone it is UTC, or local time with \\-\\-local.`],
   ['EXIT STATUS', `0 when at least one record matched (or, without filters, was printed); 1 when none did; 2 on an error (a bad option, a bad expression, an unreadable input), even if other inputs matched. An unreadable input is reported on standard error as chainsaw: FILE: reason, and the other inputs are still read. A closed pipe (chainsaw ... | head) ends chainsaw quietly with status 0.`],
-  ['ENVIRONMENT', `NO_COLOR turns color off, FORCE_COLOR turns it on (for \\-\\-color auto). CHAINSAW_OPTIONS holds default options as shell words. CHAINSAW_NO_FASTPATH=1 turns off byte prefilters (for comparing outputs).`],
+  ['ENVIRONMENT', `NO_COLOR turns color off, FORCE_COLOR turns it on (for \\-\\-color auto). CHAINSAW_OPTIONS holds default options as shell words. CHAINSAW_NO_FASTPATH=1 turns off byte prefilters and other fast paths (for comparing outputs). CHAINSAW_WORKERS=N lets a run that parses every line of one big file use N worker threads (off by default: faster, but each thread costs memory). CHAINSAW_DEBUG=1 adds a stack trace to internal errors.`],
   ['FILES', `$XDG_CONFIG_HOME/chainsaw/config.json (else ~/.config/chainsaw/config.json): default options as a JSON object of long option names ({"color": "always", "tz": "Europe/Berlin"}), and "aliases" adding keys to canonical fields ({"aliases": {"txnId": ["requestId"]}}). The command line wins; \\-\\-no\\-config ignores the file and CHAINSAW_OPTIONS.`],
 ];
 
