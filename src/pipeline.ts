@@ -302,9 +302,11 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
   const many = plan.inputs.length > 1;
   const ctx = matchContext(plan, { keepAll: context && plan.tail === undefined, needTime: many && plan.merge });
   // Many inputs merged at once share a 16 MB read budget; past 32 of them, descriptors are held
-  // only while reading. 256 KB blocks keep what a batch holds alive small (measured: 1 MB blocks
-  // cost 60 MB more RSS in human output, and were no faster).
-  const chunkSize = many && plan.merge ? Math.max(64 * 1024, Math.min(256 * 1024, Math.floor((16 << 20) / plan.inputs.length))) : 256 * 1024;
+  // only while reading. Where most lines are parsed, 256 KB blocks keep what a batch holds alive
+  // small (measured: 1 MB blocks cost 60 MB more RSS in human output, and were no faster); a
+  // needle scan parses few lines and runs faster over 1 MB blocks (0.5 s against 0.7 s).
+  const chunkSize = many && plan.merge ? Math.max(64 * 1024, Math.min(256 * 1024, Math.floor((16 << 20) / plan.inputs.length)))
+    : ctx.needles ? 1 << 20 : 256 * 1024;
   const holdOpen = !(many && plan.merge && plan.inputs.length > 32);
   const chunks: ChunkOptions = { chunkSize, holdOpen, recycle: !many && !context && plan.tail === undefined };
   const readers = plan.inputs.map((spec, i) => new InputReader(spec, i, ctx));
