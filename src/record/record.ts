@@ -47,8 +47,12 @@ export class LogRecord {
   private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly sources: (string | null)[] = [null, null, null, null, null, null];
 
-  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject) {
+  /** True when no string in the record can hold a control character: renderers may skip escaping. */
+  readonly plain: boolean;
+
+  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject, plain = false) {
     this.obj = obj;
+    this.plain = plain;
     this.aliases = aliases;
     this.prefixTime = prefixTime;
     this.extra = extra;

@@ -22,6 +22,8 @@ function isFormatKey(rec: LogRecord, key: string): boolean {
 /** Canonical fields the line itself shows; their source keys are not repeated as key=value. txnId is. */
 const SHOWN_IN_LINE: readonly CanonicalField[] = ['time', 'level', 'message', 'facility', 'host'];
 
+const same = (s: string): string => s;
+
 const BARE = /^[^\s="\\]+$/;
 
 function quoted(v: unknown): string {
@@ -44,6 +46,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
   }
 
   function extras(rec: LogRecord, skipTop: ReadonlySet<string>): string {
+    const esc = rec.plain ? same : escapeControl;
     let out = '';
     if (opts.fields) {
       for (const f of opts.fields) {
@@ -59,7 +62,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       const v = rec.obj[key];
       if (v === null && key === 'full_message') continue;
       const name = gelf && key.length > 1 && key[0] === '_' ? key.slice(1) : key;
-      out += ` ${t.key(`${escapeControl(name)}=`)}${escapeControl(quoted(v))}`;
+      out += ` ${t.key(`${esc(name)}=`)}${esc(quoted(v))}`;
     }
     return out;
   }
@@ -77,9 +80,10 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       let line = label;
       if (time !== undefined) line += `${t.time(formatTime(time, opts.zone))} `;
       line += level !== undefined ? levelLabels[level] : noLevel;
-      if (facility !== undefined) line += ` ${t.facility(`[${escapeControl(String(facility))}]`)}`;
-      if (host !== undefined) line += ` ${t.host(escapeControl(String(host)))}:`;
-      line += ` ${escapeControl(message)}`;
+      const esc = rec.plain ? same : escapeControl;
+      if (facility !== undefined) line += ` ${t.facility(`[${esc(String(facility))}]`)}`;
+      if (host !== undefined) line += ` ${t.host(esc(String(host)))}:`;
+      line += ` ${esc(message)}`;
       const skip = new Set<string>();
       for (const f of SHOWN_IN_LINE) {
         const src = rec.sourceOf(f);
