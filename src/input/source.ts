@@ -1,3 +1,4 @@
+import { createReadStream, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -161,17 +162,20 @@ export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGe
     yield* streamChunks(spec.stdin, spec.name);
     return;
   }
-  let isDir = false;
+  let st: Stats;
   try {
-    isDir = (await stat(spec.name)).isDirectory();
+    st = await stat(spec.name);
   } catch (e) {
     throw wrapError(spec.name, e);
   }
-  if (!isDir) {
+  if (st.isFile()) {
     yield* fileChunks(spec.name, opts);
-    return;
+  } else if (st.isDirectory()) {
+    for (const file of await svlogdFiles(spec.name)) yield* fileChunks(file, opts);
+  } else {
+    // A pipe or device (`chainsaw <(zcat old.gz)`, /dev/stdin): read as a stream, not by position.
+    yield* streamChunks(createReadStream(spec.name, { highWaterMark: opts.chunkSize }), spec.name);
   }
-  for (const file of await svlogdFiles(spec.name)) yield* fileChunks(file, opts);
 }
 
 /** How an input is labelled in human and table output: the file name, or the directory for svlogd. */

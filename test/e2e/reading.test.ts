@@ -32,6 +32,14 @@ describe('raw output is the input, byte for byte (issue 2)', () => {
   });
 });
 
+describe('pipes given as files', () => {
+  it('reads a FIFO such as bash process substitution, gzip or not', () => {
+    const cs = `"${process.execPath}" "${fixture('..', 'bin', 'chainsaw')}"`;
+    const out = execFileSync('bash', ['-c', `${cs} -c <(cat "${fixture('shapes', 'gelf.log')}") <(cat "${fixture('bad', 'gelf.log.gz')}"); echo "status=$?"`], { encoding: 'utf8', env: { PATH: process.env.PATH, XDG_CONFIG_HOME: tmp } });
+    expect(out).toBe('8\nstatus=0\n');
+  });
+});
+
 describe('bad input never crashes and is never lost (issue 2)', () => {
   it('a missing file is reported, the other inputs are still read, status 2', async () => {
     const r = await runChainsaw(['-c', 'no-such-file.log', fixture('shapes', 'pino.log')]);

@@ -96,7 +96,7 @@ describe('-F follows files like tail -F (issue 5)', () => {
     const dir = tmp();
     const path = join(dir, 'm.log');
     writeFileSync(path, '');
-    const f = new Follower(['-m', '2', '-o', 'raw', path]);
+    const f = new Follower(['-f', '-m', '2', '-o', 'raw', path]);
     await sleep(300);
     append(path, numbered(1) + numbered(2) + numbered(3));
     expect(await f.closed).toBe(0);
