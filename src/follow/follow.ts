@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Plan } from '../cli/resolve.js';
+import type { Entry } from '../entry.js';
 import { UsageError } from '../errors.js';
 import { InputReader, entrySink, matchContext, runPipeline, type ErrorReporter, type RunResult, type Sink } from '../pipeline.js';
 import { Tailer } from './tailer.js';
@@ -34,7 +35,7 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
   const readers = paths.map((p, i) => new InputReader({ name: p }, i, ctx));
   const tailers = paths.map((p) => new Tailer(p));
 
-  const show = (entries: readonly import('../entry.js').Entry[]): boolean => {
+  const show = (entries: readonly Entry[]): boolean => {
     for (const e of entries) {
       if (matched >= max) return false;
       matched++;
