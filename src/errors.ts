@@ -54,6 +54,8 @@ export function describeSystemError(err: unknown): string {
     case 'ENOTDIR': return 'Not a directory';
     case 'EMFILE': return 'Too many open files';
     case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'ENOSPC': return 'No space left on device';
+    case 'EIO': return 'Input/output error';
     case 'Z_BUF_ERROR': return 'unexpected end of gzip data (truncated file?)';
     case 'Z_DATA_ERROR': return 'corrupt gzip data';
     default: return e?.message ? String(e.message).split('\n')[0]! : String(err);

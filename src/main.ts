@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ChainsawError, InputError, QuerySyntaxError } from './errors.js';
+import { ChainsawError, InputError, QuerySyntaxError, describeSystemError } from './errors.js';
 import { loadConfig } from './cli/config.js';
 import { renderHelp } from './cli/flags.js';
 import { parseArgs } from './cli/parse.js';
@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       output.write(plan.output === 'json' ? renderStatsJson(summary) : renderStatsText(summary, plan.render));
     }
     await output.flush(true);
+    if (output.failure) throw new ChainsawError(`write error: ${describeSystemError(output.failure)}`);
     if (output.closed) return 0;
     if (failed) return 2;
     return result.matched > 0 ? 0 : 1;

@@ -13,11 +13,13 @@ export class Output {
   private free: Buffer[] = [];
   private ready: Buffer[] = [];
   closed = false;
+  /** A write that failed for another reason than a closed pipe (a full disk): reported by main. */
+  failure: NodeJS.ErrnoException | undefined;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') this.closed = true;
-      else throw e;
+      this.closed = true;
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.failure ??= e;
     });
   }
 

@@ -193,6 +193,11 @@ describe('bad input never crashes and is never lost (issue 2)', () => {
 });
 
 describe('exit status and pipes (issue 2)', () => {
+  it('a write error (a full disk) is one line and status 2, not a stack trace', () => {
+    const out = execFileSync('bash', ['-c', `"${process.execPath}" "${fixture('..', 'bin', 'chainsaw')}" "${fixture('shapes', 'gelf.log')}" > /dev/full 2> "${tmp}/full.err"; echo "status=$?"; cat "${tmp}/full.err"`], { encoding: 'utf8', env: { PATH: process.env.PATH, XDG_CONFIG_HOME: tmp } });
+    expect(out).toBe('status=2\nchainsaw: write error: No space left on device\n');
+  });
+
   it('0 when something matched, 1 when nothing did', async () => {
     expect((await runChainsaw(['-t', '.rh-3dT5.h-product-api0', fixture('shapes', 'gelf.log')])).code).toBe(0);
     expect((await runChainsaw(['-t', 'nope', fixture('shapes', 'gelf.log')])).code).toBe(1);
