@@ -9,8 +9,11 @@ import { tokenize, type Token } from './lexer.js';
  *     unary   := ("not" | "!") unary | "(" expr ")" | test
  *     test    := operand (op operand)? | "exists" "(" field ")"
  */
+const MAX_DEPTH = 500;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly src: string, private readonly tokens: Token[]) {}
 
   private peek(offset = 0): Token {
@@ -65,6 +68,16 @@ class Parser {
 
   private parseUnary(): Expr {
     const t = this.peek();
+    // Hostile text must not exhaust the stack: a human never nests this deep.
+    if (++this.depth > MAX_DEPTH) this.fail('expression nested too deeply', t);
+    try {
+      return this.parseUnaryAt(t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseUnaryAt(t: Token): Expr {
     if (t.kind === 'not') {
       this.next();
       return { kind: 'not', item: this.parseUnary() };
