@@ -45,7 +45,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     return undefined;
   }
 
-  function extras(rec: LogRecord, skipTop: ReadonlySet<string>): string {
+  function extras(rec: LogRecord, skipTop: readonly (string | null)[]): string {
     const esc = rec.plain ? same : escapeControl;
     let out = '';
     if (opts.fields) {
@@ -58,7 +58,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     }
     const gelf = Object.hasOwn(rec.obj, 'short_message');
     for (const key of Object.keys(rec.obj)) {
-      if (skipTop.has(key) || isFormatKey(rec, key)) continue;
+      if (skipTop.includes(key) || isFormatKey(rec, key)) continue;
       const v = rec.obj[key];
       if (v === null && key === 'full_message') continue;
       const name = gelf && key.length > 1 && key[0] === '_' ? key.slice(1) : key;
@@ -84,13 +84,9 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       if (facility !== undefined) line += ` ${t.facility(`[${esc(String(facility))}]`)}`;
       if (host !== undefined) line += ` ${t.host(esc(String(host)))}:`;
       line += ` ${esc(message)}`;
-      const skip = new Set<string>();
-      for (const f of SHOWN_IN_LINE) {
-        const src = rec.sourceOf(f);
-        if (src !== null && Object.hasOwn(rec.obj, src)) skip.add(src);
-      }
       const stack = block(rec, message);
-      if (stack) skip.add(stack.path[0]!);
+      const skip = SHOWN_IN_LINE.map((f) => rec.sourceOf(f));
+      if (stack) skip.push(stack.path[0]!);
       line += extras(rec, skip);
       line += '\n';
       if (stack) {

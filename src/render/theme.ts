@@ -22,15 +22,21 @@ export async function makeTheme(color: boolean): Promise<Theme> {
   if (!color) return PLAIN;
   const { Chalk } = await import('chalk');
   const c: ChalkInstance = new Chalk({ level: 1 });
+  // chalk gives the codes; wrapping with them directly skips its per-call work, which is safe
+  // here because what is wrapped never holds an escape sequence (log content is escaped first).
+  const fixed = (style: ChalkInstance): ((s: string) => string) => {
+    const [open = '', close = ''] = style('\u0000').split('\u0000');
+    return (s) => open + s + close;
+  };
   return {
-    time: c.dim,
-    level: [c.bgRed.white.bold, c.bgRed.white.bold, c.red.bold, c.red, c.yellow, c.cyan, c.green, c.blue, c.gray],
-    facility: c.cyan,
-    host: c.magenta,
-    key: c.dim,
-    dim: c.dim,
-    label: c.magenta.bold,
-    bold: c.bold,
-    bar: c.green,
+    time: fixed(c.dim),
+    level: [c.bgRed.white.bold, c.bgRed.white.bold, c.red.bold, c.red, c.yellow, c.cyan, c.green, c.blue, c.gray].map(fixed),
+    facility: fixed(c.cyan),
+    host: fixed(c.magenta),
+    key: fixed(c.dim),
+    dim: fixed(c.dim),
+    label: fixed(c.magenta.bold),
+    bold: fixed(c.bold),
+    bar: fixed(c.green),
   };
 }
