@@ -29,6 +29,11 @@ export class Entry {
     return this.parsed ?? undefined;
   }
 
+  /** Drops the parsed record (it is parsed again if asked for). */
+  forget(): void {
+    this.parsed = undefined;
+  }
+
   /** The line's content without its terminator, decoded. */
   text(): string {
     return this.block.toString('utf8', this.start, this.end);

@@ -383,6 +383,8 @@ async function navigate(stream: AsyncIterable<Entry[]>, plan: Plan, sink: Sink):
     }
     lastShown = s;
     emit(e);
+    // Shown: its record is not needed again, and should die young rather than wait for the batch.
+    e.forget();
   };
 
   outer: for await (const batch of stream) {
