@@ -1,6 +1,6 @@
 import { createReadStream, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { InputError, describeSystemError } from '../errors.js';
@@ -176,9 +176,4 @@ export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGe
     // A pipe or device (`chainsaw <(zcat old.gz)`, /dev/stdin): read as a stream, not by position.
     yield* streamChunks(createReadStream(spec.name, { highWaterMark: opts.chunkSize }), spec.name);
   }
-}
-
-/** How an input is labelled in human and table output: the file name, or the directory for svlogd. */
-export function inputLabel(spec: InputSpec): string {
-  return spec.stdin ? '-' : basename(spec.name.replace(/\/+$/, '')) || spec.name;
 }

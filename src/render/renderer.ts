@@ -35,4 +35,3 @@ export interface Renderer {
 }
 
 export type OutputMode = 'human' | 'table' | 'json' | 'raw' | 'logfmt' | 'csv' | 'tsv';
-export const OUTPUT_MODES: readonly OutputMode[] = ['human', 'table', 'json', 'raw', 'logfmt', 'csv', 'tsv'];
