@@ -3,8 +3,6 @@ import { LogRecord, type JsonObject } from './record.js';
 import type { AliasTable } from './shapes.js';
 
 const CLOSE_BRACE = 0x7d;
-// eslint-disable-next-line no-control-regex
-const MAY_HOLD_CONTROL = /[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 function lastNonSpace(buf: Buffer, start: number, end: number): number {
   let i = end - 1;
@@ -62,9 +60,7 @@ export function parseLine(buf: Buffer, start: number, end: number, aliases: Alia
     return undefined;
   }
   if (!isObject(obj)) return undefined;
-  // No backslash and no unsafe character in the text: then no value decoded from it has one.
-  const plain = !MAY_HOLD_CONTROL.test(text);
   const docker = unwrapDocker(obj);
-  if (docker) return new LogRecord(docker.inner, aliases, prefix.time, docker.docker, false);
-  return new LogRecord(obj, aliases, prefix.time, undefined, plain);
+  if (docker) return new LogRecord(docker.inner, aliases, prefix.time, docker.docker);
+  return new LogRecord(obj, aliases, prefix.time, undefined, text);
 }

@@ -5,6 +5,8 @@ import { CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } fr
 export type JsonObject = { [key: string]: unknown };
 
 const hasOwn = Object.prototype.hasOwnProperty;
+// eslint-disable-next-line no-control-regex
+const MAY_HOLD_CONTROL = /[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** An own property only: `constructor` or `__proto__` in a query never reaches Object.prototype. */
 export function ownValue(obj: unknown, key: string): unknown {
@@ -47,15 +49,26 @@ export class LogRecord {
   private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private readonly sources: (string | null)[] = [null, null, null, null, null, null];
 
-  /** True when no string in the record can hold a control character: renderers may skip escaping. */
-  readonly plain: boolean;
+  /** The JSON text the object was parsed from, when it is the whole record (not docker-unwrapped). */
+  private readonly text: string | undefined;
+  private plainCache: boolean | undefined;
 
-  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject, plain = false) {
+  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject, text?: string) {
     this.obj = obj;
-    this.plain = plain;
+    this.text = text;
     this.aliases = aliases;
     this.prefixTime = prefixTime;
     this.extra = extra;
+  }
+
+  /**
+   * True when no string in the record can hold a control character, so a renderer may skip
+   * escaping: the text it was parsed from has no backslash and no unsafe character. Asked only
+   * by human output, so other modes never pay for the check.
+   */
+  get plain(): boolean {
+    this.plainCache ??= this.text !== undefined && !MAY_HOLD_CONTROL.test(this.text);
+    return this.plainCache;
   }
 
   /** The raw key a canonical field was taken from (null when absent). */
