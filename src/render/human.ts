@@ -77,17 +77,22 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       const facility = rec.canonical('facility');
       const host = rec.canonical('host');
       const message = valueText(rec.canonical('message')).replace(/\r?\n$/, '');
-      let line = label;
-      if (time !== undefined) line += `${t.time(formatTime(time, opts.zone))} `;
-      line += level !== undefined ? levelLabels[level] : noLevel;
       const esc = rec.plain ? same : escapeControl;
-      if (facility !== undefined) line += ` ${t.facility(`[${esc(String(facility))}]`)}`;
-      if (host !== undefined) line += ` ${t.host(esc(String(host)))}:`;
-      line += ` ${esc(message)}`;
+      // TIME LEVEL [facility] host: message — a missing part leaves no stray space, except that
+      // a record with a time keeps the level column so lines stay aligned.
+      const head: string[] = [];
+      if (time !== undefined) head.push(t.time(formatTime(time, opts.zone)));
+      if (level !== undefined) head.push(levelLabels[level]!);
+      else if (time !== undefined) head.push(noLevel);
+      if (facility !== undefined) head.push(t.facility(`[${esc(String(facility))}]`));
+      if (host !== undefined) head.push(`${t.host(esc(String(host)))}:`);
+      if (message !== '') head.push(esc(message));
+      let line = label + head.join(' ').trimEnd();
       const stack = block(rec, message);
       const skip = SHOWN_IN_LINE.map((f) => rec.sourceOf(f));
       if (stack) skip.push(stack.path[0]!);
-      line += extras(rec, skip);
+      const more = extras(rec, skip);
+      line += head.length ? more : more.slice(1);
       line += '\n';
       if (stack) {
         for (const l of stack.text.replace(/\r?\n$/, '').split('\n')) line += `    ${escapeControlKeepTabs(l.replace(/\r$/, ''))}\n`;

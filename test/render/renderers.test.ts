@@ -46,6 +46,11 @@ describe('renderers', () => {
     ].join('\n'));
   });
 
+  it('human leaves no stray spaces when parts are missing', () => {
+    expect(render('human', ['{"level":3}', '{"a":1}', '{"msg":"only msg"}', '{"host":"h"}', '{"ts":1,"a":2}'])).toBe(
+      'ERROR\na=1\nonly msg\nh:\n1970-01-01T00:00:01.000Z a=2\n');
+  });
+
   it('human in color styles the level and labels the input', () => {
     const out = render('human', LINES.slice(0, 1), { color: true, theme: colored, labels: ['api'] });
     expect(out).toContain('\x1b[33mWARN \x1b[39m');
