@@ -39,9 +39,9 @@ export async function svlogdFiles(dir: string): Promise<string[]> {
  */
 async function* readPlainFile(path: string, opts: ChunkOptions, pos: number): AsyncGenerator<Buffer> {
   const held = opts.holdOpen ? await open(path, 'r') : undefined;
-  // Three buffers in turn: the one being read ahead, the one being scanned, and the one whose
-  // unfinished last line is still waiting for its end. Dead 1 MB chunks otherwise pile up
-  // as garbage faster than the collector frees them.
+  // Buffers in turn instead of a new one per read: dead chunks otherwise pile up as garbage
+  // faster than the collector frees them. Two would do (the one read ahead, the one scanned:
+  // the line reader copies what it keeps); the third is margin.
   const ring = opts.recycle ? [0, 1, 2].map(() => Buffer.allocUnsafe(opts.chunkSize)) : undefined;
   let turn = 0;
   const readAt = async (at: number): Promise<Buffer> => {
