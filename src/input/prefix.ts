@@ -37,6 +37,11 @@ function syslogToMs(m: RegExpExecArray, now: number): number | undefined {
  */
 export function findPrefix(buf: Buffer, start: number, end: number, now = Date.now()): Prefix | undefined {
   if (buf[start] === OPEN_BRACE) return { jsonStart: start, time: undefined };
+  // A byte-order mark and blanks before the object are no prefix (jq reads such lines too).
+  let i = start;
+  if (buf[i] === 0xef && buf[i + 1] === 0xbb && buf[i + 2] === 0xbf) i += 3;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  if (buf[i] === OPEN_BRACE && i < end) return { jsonStart: i, time: undefined };
   const limit = Math.min(end, start + MAX_PREFIX);
   const brace = buf.indexOf(OPEN_BRACE, start);
   if (brace < 0 || brace >= limit) return undefined;

@@ -50,7 +50,7 @@ describe('forEachLine', () => {
 describe('findPrefix', () => {
   const at = (s: string) => {
     const p = findPrefix(Buffer.from(s), 0, Buffer.byteLength(s), Date.UTC(2026, 10, 27));
-    return p && { json: s.slice(p.jsonStart), time: p.time === undefined ? undefined : new Date(p.time).toISOString() };
+    return p && { json: Buffer.from(s).subarray(p.jsonStart).toString(), time: p.time === undefined ? undefined : new Date(p.time).toISOString() };
   };
   it.each([
     ['{"a":1}', { json: '{"a":1}', time: undefined }],
@@ -62,6 +62,8 @@ describe('findPrefix', () => {
     ['Dec 26 09:14:46 host app[123]: {"a":1}', { json: '{"a":1}', time: '2025-12-26T09:14:46.000Z' }],
     ['Nov 20 09:14:46 host app: {"a":1}', { json: '{"a":1}', time: '2026-11-20T09:14:46.000Z' }],
     ['INFO something {"a":1}', undefined],
+    ['  \t{"a":1}', { json: '{"a":1}', time: undefined }],
+    ['\ufeff{"a":1}', { json: '{"a":1}', time: undefined }],
     ['    at Handler.get (/opt/x.js:1:2)', undefined],
     ['', undefined],
   ])('%j', (line, want) => {
