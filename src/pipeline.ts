@@ -30,7 +30,7 @@ export interface MatchContext {
  * Calls `each` for every line of the block that contains one of the needles: the block is
  * searched for the needles directly, and lines between hits are never looked at.
  */
-function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: number, e: number, next: number) => void): void {
+function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: number, e: number, next: number) => boolean | void): void {
   const nextHit = needles.map((n) => block.indexOf(n));
   let pos = 0;
   for (;;) {
@@ -45,7 +45,7 @@ function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: n
     let nl = block.indexOf(NL, hit);
     const next = nl < 0 ? block.length : nl + 1;
     if (nl < 0) nl = block.length;
-    each(start, contentEnd(block, start, nl), next);
+    if (each(start, contentEnd(block, start, nl), next) === false) return;
     pos = next;
   }
 }
@@ -59,9 +59,13 @@ export class InputReader {
 
   constructor(private readonly spec: InputSpec, private readonly index: number, private readonly ctx: MatchContext) {}
 
-  /** The entries of one block that match (and, with keepAll, those that do not). */
-  matchBlock(block: Buffer, countLines: boolean): Entry[] {
+  /**
+   * The entries of one block that match (and, with keepAll, those that do not). Blocks come in
+   * file order; --strict counts every line, so its errors can name the line.
+   */
+  matchBlock(block: Buffer): Entry[] {
     const { plan, test, keepAll, needTime } = this.ctx;
+    const countLines = plan.strict;
     const out: Entry[] = [];
     const filtering = plan.predicate !== undefined;
     const keepInvalid = !filtering || plan.invalid === 'show';
@@ -94,7 +98,7 @@ export class InputReader {
       if (needTime) this.stamp(entry);
       if (entry.matched || keepAll) out.push(entry);
     };
-    if (this.ctx.needles && !countLines && !keepAll) forEachCandidate(block, this.ctx.needles, (s, e, n) => { visit(s, e, n); });
+    if (this.ctx.needles && !countLines && !keepAll) forEachCandidate(block, this.ctx.needles, visit);
     else forEachLine(block, visit);
     return out;
   }
@@ -106,9 +110,8 @@ export class InputReader {
   }
 
   async *entries(opts: ChunkOptions): AsyncGenerator<Entry[]> {
-    const countLines = this.ctx.plan.strict;
     for await (const block of lineBlocks(inputChunks(this.spec, opts))) {
-      const out = this.matchBlock(block, countLines);
+      const out = this.matchBlock(block);
       if (out.length) yield out;
       if (this.failed) throw this.failed;
     }
@@ -131,7 +134,7 @@ export class InputReader {
     let total = 0;
     try {
       for await (const block of blocks) {
-        const m = this.matchBlock(block, false);
+        const m = this.matchBlock(block);
         found.unshift(m);
         total += m.length;
         if (total >= n) break;
@@ -324,7 +327,8 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
   const readers = plan.inputs.map((spec, i) => new InputReader(spec, i, ctx));
 
   let streams: AsyncIterable<Entry[]>[];
-  if (plan.tail !== undefined && plan.fastPaths) {
+  // Reading from the end cannot number lines: --strict reads forwards, into a ring.
+  if (plan.tail !== undefined && plan.fastPaths && !plan.strict) {
     // One input at a time, each read from its end: the last -n of the merge are among these.
     streams = [];
     for (const r of readers) {

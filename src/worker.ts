@@ -91,7 +91,7 @@ async function runSegment(msg: ToWorker): Promise<void> {
   }));
   let matched = 0;
   for await (const block of segmentBlocks(msg.start, msg.end)) {
-    for (const e of reader.matchBlock(block, false)) {
+    for (const e of reader.matchBlock(block)) {
       matched++;
       if (renderer) out.write(renderer.render(e));
     }

@@ -79,7 +79,7 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
       for (let i = 0; i < tailers.length && matched < max; i++) {
         const { block, notices } = await tailers[i]!.poll();
         for (const n of notices) notify(n);
-        if (block.length) show(readers[i]!.matchBlock(block, false));
+        if (block.length) show(readers[i]!.matchBlock(block));
       }
       await sink.output.flush(true);
       if (stop.aborted || matched >= max) break;
