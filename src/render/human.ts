@@ -26,9 +26,12 @@ const same = (s: string): string => s;
 
 const BARE = /^[^\s="\\]+$/;
 
+/** Text as a key=value value: bare when it can be, else JSON-quoted. */
+const quoteText = (s: string): string => (BARE.test(s) ? s : JSON.stringify(s));
+
+/** A raw value: strings quoted when needed, numbers, booleans and objects as they print. */
 function quoted(v: unknown): string {
-  const s = valueText(v);
-  return typeof v === 'string' && !BARE.test(s) ? JSON.stringify(s) : s;
+  return typeof v === 'string' ? quoteText(v) : valueText(v);
 }
 
 export function humanRenderer(opts: RenderOptions): Renderer {
@@ -52,7 +55,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       for (const f of opts.fields) {
         if (rec.field(f.path) === undefined) continue;
         const text = columnText(rec, f, opts.zone);
-        out += ` ${t.key(`${escapeControl(f.name)}=`)}${escapeControl(BARE.test(text) ? text : JSON.stringify(text))}`;
+        out += ` ${t.key(`${escapeControl(f.name)}=`)}${escapeControl(quoteText(text))}`;
       }
       return out;
     }
