@@ -4,28 +4,54 @@ const CR = 0x0d;
 /**
  * Regroups chunks into blocks that end on a line boundary, so a line is never split across
  * blocks. A line longer than a chunk is gathered piece by piece and joined once. The last block
- * may end without a newline: the input's last line.
+ * (from `end`) may end without a newline: the input's last line.
  */
-export async function* lineBlocks(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let pending: Buffer[] = [];
-  for await (const chunk of chunks) {
+export class LineSplitter {
+  private pending: Buffer[] = [];
+
+  /** The whole lines completed by this chunk; a block is only valid until the chunk is reused. */
+  *push(chunk: Buffer): Generator<Buffer> {
     const lastNl = chunk.lastIndexOf(NL);
     // What is kept across chunks is copied: chunks may be read buffers that get reused.
     if (lastNl < 0) {
-      pending.push(Buffer.from(chunk));
-      continue;
+      if (chunk.length) this.pending.push(Buffer.from(chunk));
+      return;
     }
     let from = 0;
-    if (pending.length) {
+    if (this.pending.length) {
       // Join only the line that spans chunks; copying the whole chunk would double the bytes moved.
       const firstNl = chunk.indexOf(NL);
-      yield Buffer.concat([...pending, chunk.subarray(0, firstNl + 1)]);
+      const joined = Buffer.concat([...this.pending, chunk.subarray(0, firstNl + 1)]);
+      this.pending = [];
+      yield joined;
       from = firstNl + 1;
     }
+    const rest = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : undefined;
+    if (rest) this.pending.push(rest);
     if (from <= lastNl) yield chunk.subarray(from, lastNl + 1);
-    pending = lastNl + 1 < chunk.length ? [Buffer.from(chunk.subarray(lastNl + 1))] : [];
   }
-  if (pending.length) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+
+  /** The blocks of a run of chunks, each valid until the next is asked for. */
+  *blocks(chunks: Iterable<Buffer>): Generator<Buffer> {
+    for (const chunk of chunks) yield* this.push(chunk);
+  }
+
+  /** The input's last line when it has no newline. */
+  *end(): Generator<Buffer> {
+    const { pending } = this;
+    this.pending = [];
+    if (pending.length) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+  }
+}
+
+/**
+ * An input's runs of chunks (see inputChunks) as runs of line blocks: a run is iterated
+ * synchronously, so blocks with nothing to show cost no trip through the event loop.
+ */
+export async function* lineBlocks(runs: AsyncIterable<Iterable<Buffer>>): AsyncGenerator<Iterable<Buffer>> {
+  const lines = new LineSplitter();
+  for await (const run of runs) yield lines.blocks(run);
+  yield lines.end();
 }
 
 /** The end of the line's content (before `\r\n` or `\n`), given the index of its `\n` or the block end. */

@@ -1,5 +1,5 @@
-import { createReadStream, type Stats } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -33,47 +33,41 @@ export async function svlogdFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * Reads a file in chunks with positioned reads from `pos`. With the descriptor held, the next
- * chunk is already being read while the caller works on this one; without (hundreds of inputs),
- * the file is opened only for each read.
+ * Reads a regular file in chunks, synchronously: a chunk is scanned while it is still in the CPU's
+ * cache, and a run of chunks with nothing to show costs no trip through the event loop. Measured
+ * on 350 MB: 128 KB reads into one reused buffer took 70 ms, 1 MB buffers (or three in turn, read
+ * ahead on libuv's pool) 250 ms. With `holdOpen` false (hundreds of inputs merged) the file is
+ * opened only for each read.
  */
-async function* readPlainFile(path: string, opts: ChunkOptions, pos: number): AsyncGenerator<Buffer> {
-  const held = opts.holdOpen ? await open(path, 'r') : undefined;
-  // Buffers in turn instead of a new one per read: dead chunks otherwise pile up as garbage
-  // faster than the collector frees them. Two would do (the one read ahead, the one scanned:
-  // the line reader copies what it keeps); the third is margin.
-  const ring = opts.recycle ? [0, 1, 2].map(() => Buffer.allocUnsafe(opts.chunkSize)) : undefined;
-  let turn = 0;
-  const readAt = async (at: number): Promise<Buffer> => {
-    const handle = held ?? (await open(path, 'r'));
-    const buf = ring ? ring[turn++ % ring.length]! : Buffer.allocUnsafe(opts.chunkSize);
-    try {
-      const { bytesRead } = await handle.read(buf, 0, opts.chunkSize, at);
-      return bytesRead === opts.chunkSize ? buf : buf.subarray(0, bytesRead);
-    } finally {
-      if (!held) await handle.close();
-    }
-  };
-  let next: Promise<Buffer> | undefined = readAt(pos);
+function* readPlainFile(path: string, opts: ChunkOptions): Generator<Buffer> {
+  let fd = opts.holdOpen ? openSync(path, 'r') : undefined;
+  // One buffer reused: the consumer is done with a chunk when it asks for the next one.
+  const reused = opts.recycle ? Buffer.allocUnsafe(opts.chunkSize) : undefined;
+  let pos = 0;
   try {
-    while (next) {
-      const chunk = await next;
-      if (chunk.length === 0) return;
-      pos += chunk.length;
-      next = held ? readAt(pos) : undefined;
-      // A failed read-ahead is reported when it is awaited, not as an unhandled rejection.
-      next?.catch(() => undefined);
-      yield chunk;
-      next ??= readAt(pos);
+    for (;;) {
+      const buf = reused ?? Buffer.allocUnsafe(opts.chunkSize);
+      const handle = fd ?? openSync(path, 'r');
+      let got: number;
+      try {
+        got = readSync(handle, buf, 0, opts.chunkSize, pos);
+      } finally {
+        if (fd === undefined) closeSync(handle);
+      }
+      if (got === 0) return;
+      pos += got;
+      yield got === opts.chunkSize ? buf : buf.subarray(0, got);
     }
+  } catch (e) {
+    throw wrapError(path, e);
   } finally {
-    if (next) await next.catch(() => undefined);
-    await held?.close();
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
   }
 }
 
 /** Decompresses a gzip stream; a truncated or corrupt file is an InputError after what could be read. */
-async function* gunzip(compressed: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+async function* gunzip(compressed: Iterable<Buffer> | AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
   const z = createGunzip({ chunkSize: 256 * 1024 });
   const source = Readable.from(compressed, { objectMode: false });
   source.on('error', (e) => z.destroy(e));
@@ -85,24 +79,13 @@ async function* gunzip(compressed: AsyncIterable<Buffer>, name: string): AsyncGe
   }
 }
 
-async function readHead(path: string, size: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(size);
-    const { bytesRead } = await fh.read(buf, 0, size, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
-
 export interface ChunkOptions {
   readonly chunkSize: number;
   /** Keep the descriptor open between reads (false when hundreds of inputs are read at once). */
   readonly holdOpen: boolean;
   /**
-   * Reuse read buffers: only when nothing keeps an entry past the batch it came in (no merge,
-   * tail, context or follow), so a block is done with once the next one is asked for.
+   * Reuse the read buffer: only when nothing keeps an entry past the batch it came in (no merge,
+   * tail, context or follow), so a chunk is done with once the next one is asked for.
    */
   readonly recycle?: boolean;
 }
@@ -111,26 +94,32 @@ function wrapError(name: string, e: unknown): InputError {
   return e instanceof InputError ? e : new InputError(`${name}: ${describeSystemError(e)}`, { cause: e });
 }
 
-/** The decompressed bytes of one regular file, in chunks. */
-async function* fileChunks(path: string, opts: ChunkOptions): AsyncGenerator<Buffer> {
-  let head: Buffer;
+/** Whether a regular file starts with the gzip magic. */
+function startsGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
   try {
-    const st = await stat(path);
-    if (st.isDirectory()) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
-    head = await readHead(path, opts.chunkSize);
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The decompressed bytes of one regular file, as runs of chunks. */
+async function* fileChunks(path: string, opts: ChunkOptions): AsyncGenerator<Iterable<Buffer>> {
+  let gzip: boolean;
+  try {
+    if (statSync(path).isDirectory()) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
+    gzip = startsGzip(path);
   } catch (e) {
     throw wrapError(path, e);
   }
-  try {
-    if (isGzip(head)) {
-      yield* gunzip(readPlainFile(path, opts, 0), path);
-    } else if (head.length > 0) {
-      yield head;
-      if (head.length === opts.chunkSize) yield* readPlainFile(path, opts, head.length);
-    }
-  } catch (e) {
-    throw wrapError(path, e);
+  if (!gzip) {
+    yield readPlainFile(path, opts);
+    return;
   }
+  // zlib holds on to the chunks it is given: they are not reused.
+  for await (const chunk of gunzip(readPlainFile(path, { ...opts, recycle: false }), path)) yield [chunk];
 }
 
 /** Standard input in chunks, gunzipped when it starts with the gzip magic. */
@@ -156,10 +145,14 @@ async function* streamChunks(stream: NodeJS.ReadableStream, name: string): Async
   }
 }
 
-/** The bytes of one input: a file (gzip or not), an svlogd directory's files in order, or stdin. */
-export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGenerator<Buffer> {
+/**
+ * The bytes of one input: a file (gzip or not), an svlogd directory's files in order, or stdin.
+ * They come as runs of chunks: a run is read synchronously (a regular file's whole content), a
+ * stream's chunks come one per run as they arrive.
+ */
+export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGenerator<Iterable<Buffer>> {
   if (spec.stdin) {
-    yield* streamChunks(spec.stdin, spec.name);
+    for await (const chunk of streamChunks(spec.stdin, spec.name)) yield [chunk];
     return;
   }
   let st: Stats;
@@ -174,6 +167,7 @@ export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGe
     for (const file of await svlogdFiles(spec.name)) yield* fileChunks(file, opts);
   } else {
     // A pipe or device (`chainsaw <(zcat old.gz)`, /dev/stdin): read as a stream, not by position.
-    yield* streamChunks(createReadStream(spec.name, { highWaterMark: opts.chunkSize }), spec.name);
+    const stream = createReadStream(spec.name, { highWaterMark: opts.chunkSize });
+    for await (const chunk of streamChunks(stream, spec.name)) yield [chunk];
   }
 }

@@ -2,10 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { forEachLine, lineBlocks } from '../../src/input/lines.js';
 import { findPrefix } from '../../src/input/prefix.js';
 
-async function blocksOf(chunks: string[]): Promise<string[]> {
+/** The blocks of chunks given as runs: one run per chunk, or all in one run. */
+async function blocksOf(chunks: string[], oneRun = false): Promise<string[]> {
   const out: string[] = [];
-  async function* gen() { for (const c of chunks) yield Buffer.from(c); }
-  for await (const b of lineBlocks(gen())) out.push(b.toString());
+  // One buffer reused for every chunk, as the file reader does: blocks must be read before the next.
+  const reused = Buffer.alloc(Math.max(0, ...chunks.map((c) => Buffer.byteLength(c))));
+  function* run(cs: string[]) {
+    for (const c of cs) yield reused.subarray(0, reused.write(c));
+  }
+  async function* runs() {
+    if (oneRun) yield run(chunks);
+    else for (const c of chunks) yield run([c]);
+  }
+  for await (const blocks of lineBlocks(runs())) for (const b of blocks) out.push(b.toString());
   return out;
 }
 
@@ -26,6 +35,7 @@ describe('lineBlocks', () => {
     [[], []],
   ])('%j → %j', async (chunks, want) => {
     expect(await blocksOf(chunks)).toEqual(want);
+    expect(await blocksOf(chunks, true)).toEqual(want);
   });
 
   it('joins a line longer than many chunks once', async () => {
