@@ -94,6 +94,9 @@ function wrapError(name: string, e: unknown): InputError {
   return e instanceof InputError ? e : new InputError(`${name}: ${describeSystemError(e)}`, { cause: e });
 }
 
+/** Chunks read between two turns of the event loop (1 MB at 128 KB; 4 MB cost 15 MB more RSS). */
+const CHUNKS_PER_RUN = 8;
+
 /** Whether a regular file starts with the gzip magic. */
 function startsGzip(path: string): boolean {
   const fd = openSync(path, 'r');
@@ -115,7 +118,28 @@ async function* fileChunks(path: string, opts: ChunkOptions): AsyncGenerator<Ite
     throw wrapError(path, e);
   }
   if (!gzip) {
-    yield readPlainFile(path, opts);
+    const chunks = readPlainFile(path, opts);
+    try {
+      let more = true;
+      const run = function* (): Generator<Buffer> {
+        for (let n = 0; n < CHUNKS_PER_RUN; n++) {
+          const r = chunks.next();
+          if (r.done) {
+            more = false;
+            return;
+          }
+          yield r.value;
+        }
+      };
+      while (more) {
+        yield run();
+        // A turn of the event loop between runs: V8 frees memory and finishes collections in tasks
+        // that only run then (without it, human output over 350 MB grew to 460 MB).
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      chunks.return(undefined);
+    }
     return;
   }
   // zlib holds on to the chunks it is given: they are not reused.
