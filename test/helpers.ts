@@ -29,6 +29,8 @@ export interface RunOptions {
 export function runChainsaw(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', TZ: 'UTC', XDG_CONFIG_HOME: EMPTY_CONFIG };
+    // The fast-path switches pass through, so the whole suite can be run with them off.
+    for (const k of ['CHAINSAW_NO_FASTPATH', 'CHAINSAW_WORKERS']) if (process.env[k] !== undefined) env[k] = process.env[k];
     for (const [k, v] of Object.entries(opts.env ?? {})) {
       if (v === undefined) delete env[k];
       else env[k] = v;

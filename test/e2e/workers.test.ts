@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArgs } from '../../src/cli/parse.js';
+import { resolvePlan } from '../../src/cli/resolve.js';
+import { parallelizable } from '../../src/parallel.js';
+import { fixture, runChainsaw } from '../helpers.js';
+
+// Worker threads only take files of 48 MB and more: the mixed corpus (every shape, text lines
+// among them) repeated to 52 MB, so segment cuts fall inside lines of every kind.
+let dir: string;
+let big: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chainsaw-workers-'));
+  big = join(dir, 'big.log');
+  const corpus = readFileSync(fixture('corpus', 'mixed.log'));
+  writeFileSync(big, Buffer.concat(Array.from({ length: 100 }, () => corpus)));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const RUNS: [string, string[]][] = [
+  ['-o json over every line', ['-o', 'json']],
+  ['human output of a filter no prefilter narrows', ['-q', 'pid > 4000']],
+  ['-c of a numeric filter', ['-c', '-q', 'took_ms > 20']],
+  ['logfmt with -k', ['-o', 'logfmt', '-k', 'time,level,message,txnId']],
+];
+
+describe('CHAINSAW_WORKERS changes speed, never output (issue 6)', () => {
+  it.each(RUNS)('takes the worker path: %s', async (_name, args) => {
+    const words = [...args, big];
+    const plan = await resolvePlan(parseArgs(words), {
+      words, env: {}, stdin: process.stdin, stdoutIsTTY: false, stdoutColumns: undefined, aliases: undefined, now: Date.now(),
+    });
+    expect(await parallelizable(plan, 2)).toBe(true);
+  });
+
+  it.each(RUNS)('%s: the same bytes and status with 2 workers as with none', async (_name, args) => {
+    const one = await runChainsaw([...args, big], { env: { CHAINSAW_WORKERS: '0' }, timeoutMs: 120_000 });
+    const two = await runChainsaw([...args, big], { env: { CHAINSAW_WORKERS: '2' }, timeoutMs: 120_000 });
+    expect(one.stderr).toBe('');
+    expect(one.stdout.length).toBeGreaterThan(0);
+    expect(two.stderr).toBe('');
+    expect(two.code).toBe(one.code);
+    expect(two.stdout === one.stdout).toBe(true);
+  }, 240_000);
+});
