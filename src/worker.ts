@@ -1,16 +1,19 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from './cli/parse.js';
 import { resolvePlan } from './cli/resolve.js';
 import { ChainsawError, InputError } from './errors.js';
+import { lineBlocks } from './input/lines.js';
+import { plainFileRuns, type ChunkOptions } from './input/source.js';
 import { Output } from './output.js';
 import type { FromWorker, PlanInput, ToWorker } from './parallel.js';
 import { InputReader, matchContext } from './pipeline.js';
 import { makeRenderer } from './render/index.js';
 
 const NL = 0x0a;
-const BLOCK = 1 << 20;
+/** One read buffer reused, as in the main thread: a block is done with before the next read. */
+const CHUNKS: ChunkOptions = { chunkSize: 128 * 1024, holdOpen: true, recycle: true };
 const input = workerData as PlanInput;
 const port = parentPort!;
 
@@ -20,62 +23,50 @@ const plan = await resolvePlan(parseArgs(input.words), {
 });
 const renderer = plan.count ? undefined : makeRenderer(plan.output, plan.render);
 const reader = new InputReader(plan.inputs[0]!, 0, matchContext(plan, { keepAll: false, needTime: false }));
-const fh = await open(plan.inputs[0]!.name, 'r');
+const path = plan.inputs[0]!.name;
 
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
+/** The byte before `pos`, to tell whether a segment starts on a line boundary. */
+function byteBefore(pos: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const one = Buffer.alloc(1);
+    readSync(fd, one, 0, 1, pos - 1);
+    return one[0]!;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * The whole lines that start in [start, end): a line belongs to the segment it starts in, so the
- * first partial line is skipped and the last one is read past `end` to its newline.
+ * The whole lines that start in [start, end), read as the main thread reads a file: a line
+ * belongs to the segment it starts in, so a first partial line is skipped and the last one is
+ * read past `end` to its newline.
  */
 async function* segmentBlocks(start: number, end: number): AsyncGenerator<Buffer> {
-  let pos = start;
-  if (start > 0) {
-    const one = Buffer.alloc(1);
-    await fh.read(one, 0, 1, start - 1);
-    if (one[0] !== NL) {
-      // Skip the rest of the line that began in the previous segment.
-      for (;;) {
-        const buf = Buffer.allocUnsafe(64 * 1024);
-        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-        if (bytesRead === 0) return;
-        const nl = buf.subarray(0, bytesRead).indexOf(NL);
-        if (nl >= 0) {
-          pos += nl + 1;
-          break;
-        }
-        pos += bytesRead;
+  let skipFirst = start > 0 && byteBefore(start) !== NL;
+  let offset = start;
+  for await (const blocks of lineBlocks(plainFileRuns(path, CHUNKS, start))) {
+    for (let block of blocks) {
+      let blockStart = offset;
+      offset += block.length;
+      if (skipFirst) {
+        skipFirst = false;
+        const nl = block.indexOf(NL);
+        if (nl < 0) return;
+        block = block.subarray(nl + 1);
+        blockStart += nl + 1;
       }
-    }
-  }
-  let carry: Buffer[] = [];
-  while (pos < end || carry.length) {
-    const buf = Buffer.allocUnsafe(BLOCK);
-    const { bytesRead } = await fh.read(buf, 0, BLOCK, pos);
-    const got = buf.subarray(0, bytesRead);
-    const blockStart = pos - carry.reduce((n, c) => n + c.length, 0);
-    pos += bytesRead;
-    if (bytesRead === 0) {
-      if (carry.length) yield Buffer.concat(carry);
-      return;
-    }
-    const lastNl = got.lastIndexOf(NL);
-    if (lastNl < 0) {
-      carry.push(got);
-      continue;
-    }
-    let block = carry.length ? Buffer.concat([...carry, got.subarray(0, lastNl + 1)]) : got.subarray(0, lastNl + 1);
-    carry = lastNl + 1 < got.length ? [got.subarray(lastNl + 1)] : [];
-    const limit = end - blockStart;
-    if (block.length > limit) {
-      // Keep the lines that start before `end`.
-      const nl = limit > 0 ? block.indexOf(NL, limit - 1) : -1;
-      block = block.subarray(0, nl + 1);
+      if (blockStart >= end) return;
+      if (offset > end) {
+        // Keep the lines that start before `end`.
+        const nl = block.indexOf(NL, end - blockStart - 1);
+        yield nl < 0 ? block : block.subarray(0, nl + 1);
+        return;
+      }
       if (block.length) yield block;
-      return;
     }
-    yield block;
-    if (pos >= end && carry.length === 0) return;
   }
 }
 

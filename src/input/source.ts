@@ -39,11 +39,11 @@ export async function svlogdFiles(dir: string): Promise<string[]> {
  * ahead on libuv's pool) 250 ms. With `holdOpen` false (hundreds of inputs merged) the file is
  * opened only for each read.
  */
-function* readPlainFile(path: string, opts: ChunkOptions): Generator<Buffer> {
+function* readPlainFile(path: string, opts: ChunkOptions, from = 0): Generator<Buffer> {
   let fd = opts.holdOpen ? openSync(path, 'r') : undefined;
   // One buffer reused: the consumer is done with a chunk when it asks for the next one.
   const reused = opts.recycle ? Buffer.allocUnsafe(opts.chunkSize) : undefined;
-  let pos = 0;
+  let pos = from;
   try {
     for (;;) {
       const buf = reused ?? Buffer.allocUnsafe(opts.chunkSize);
@@ -97,6 +97,34 @@ function wrapError(name: string, e: unknown): InputError {
 /** Chunks read between two turns of the event loop (1 MB at 128 KB; 4 MB cost 15 MB more RSS). */
 const CHUNKS_PER_RUN = 8;
 
+/**
+ * A plain (not gzip) regular file's bytes from offset `from`, as runs of chunks read
+ * synchronously, with a turn of the event loop between runs: V8 frees memory and finishes
+ * collections in tasks that only run then (without it, human output over 350 MB grew to 460 MB).
+ */
+export async function* plainFileRuns(path: string, opts: ChunkOptions, from = 0): AsyncGenerator<Iterable<Buffer>> {
+  const chunks = readPlainFile(path, opts, from);
+  let more = true;
+  const run = function* (): Generator<Buffer> {
+    for (let n = 0; n < CHUNKS_PER_RUN; n++) {
+      const r = chunks.next();
+      if (r.done) {
+        more = false;
+        return;
+      }
+      yield r.value;
+    }
+  };
+  try {
+    while (more) {
+      yield run();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    chunks.return(undefined);
+  }
+}
+
 /** Whether a regular file starts with the gzip magic. */
 function startsGzip(path: string): boolean {
   const fd = openSync(path, 'r');
@@ -118,28 +146,7 @@ async function* fileChunks(path: string, opts: ChunkOptions): AsyncGenerator<Ite
     throw wrapError(path, e);
   }
   if (!gzip) {
-    const chunks = readPlainFile(path, opts);
-    try {
-      let more = true;
-      const run = function* (): Generator<Buffer> {
-        for (let n = 0; n < CHUNKS_PER_RUN; n++) {
-          const r = chunks.next();
-          if (r.done) {
-            more = false;
-            return;
-          }
-          yield r.value;
-        }
-      };
-      while (more) {
-        yield run();
-        // A turn of the event loop between runs: V8 frees memory and finishes collections in tasks
-        // that only run then (without it, human output over 350 MB grew to 460 MB).
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      chunks.return(undefined);
-    }
+    yield* plainFileRuns(path, opts);
     return;
   }
   // zlib holds on to the chunks it is given: they are not reused.
