@@ -27,20 +27,20 @@ const MIN_SIZE = 48 << 20;
 const SEGMENT = 8 << 20;
 
 /**
- * Whether a run is worth spreading over worker threads: one big plain file, CPU-bound work
- * (parsing for a filter or rendering), and nothing that needs one sequential pass (merge,
- * context, tail, follow, stats, -m, a table's widths, --strict's line numbers).
- */
-/**
  * How many worker threads a run may use: CHAINSAW_WORKERS, or none. Off by default: on this
- * kind of machine two workers made full-parse runs ~1.3x faster but took ~2.5x the memory
- * (over the 100 MB a run may use on a box already in trouble).
+ * kind of machine two workers made human output of 1M lines ~1.5x faster but took 170 MB
+ * against 105 MB (over the 100 MB a run may use on a box already in trouble).
  */
 export function workerCount(env: { [k: string]: string | undefined }): number {
   const asked = Number(env.CHAINSAW_WORKERS ?? '0');
   return Number.isInteger(asked) && asked >= 0 ? Math.min(asked, availableParallelism() * 2) : 0;
 }
 
+/**
+ * Whether a run is worth spreading over worker threads: one big plain file, CPU-bound work
+ * (parsing for a filter or rendering), and nothing that needs one sequential pass (merge,
+ * context, tail, follow, stats, -m, a table's widths, --strict's line numbers).
+ */
 export async function parallelizable(plan: Plan, workers: number): Promise<boolean> {
   if (workers < 2) return false;
   if (!plan.fastPaths || plan.inputs.length !== 1 || plan.follow || plan.stats || plan.strict) return false;
@@ -87,7 +87,9 @@ export async function runParallel(plan: Plan, input: PlanInput, count: number, s
   let wake: (() => void) | undefined;
   const poke = () => wake?.();
 
-  const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: input }));
+  // A smaller young generation than V8's default: the same speed, ~50 MB less RSS with two
+  // workers (measured on 1M bunyan lines, human output: 220 MB against 170 MB).
+  const workers = Array.from({ length: count }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 8 } }));
   const idle: Worker[] = [];
   const dispatch = (w: Worker) => {
     if (next < segments.length && next - writing < window && failure === undefined) {
