@@ -64,11 +64,11 @@ async function splitRoundRobin(path, parts) {
 }
 
 /** One whole-process run: wall seconds and peak RSS (kB), output to /dev/null. */
-function runOnce(argv) {
+function runOnce(argv, env = {}) {
   const devnull = openSync('/dev/null', 'w');
   const cmd = TIME ? [TIME, '-f', '%e %M', ...argv] : argv;
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', devnull, 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, NO_COLOR: '1', ...env } });
   const wall = Number(process.hrtime.bigint() - t) / 1e9;
   closeSync(devnull);
   if (r.status !== 0 && r.status !== 1) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-500)}`);
@@ -84,7 +84,7 @@ function measure(sides, runs = RUNS) {
   for (let r = 0; r < runs; r++) {
     sides.forEach((side, k) => {
       if (side.skip) return;
-      const one = runOnce(side.argv);
+      const one = runOnce(side.argv, side.env);
       results[k].walls.push(one.wall);
       if (one.rssKb !== null) results[k].rss.push(one.rssKb);
     });
@@ -117,7 +117,9 @@ async function main() {
       check: (c, p) => p[0].skipped || p[0].wall >= 10 * c.wall },
     { name: 'human-color', what: 'chainsaw --color always (bunyan corpus)', target: '>= 3x faster than bunyan --color', input: 'bunyan',
       sides: [{ label: 'chainsaw', argv: [CHAINSAW, '--color', 'always', 'BUNYAN'] },
-        { label: 'bunyan --color', argv: [bunyanBin, '--color', 'BUNYAN'], skip: hasBunyan ? undefined : 'bunyan not installed (npm ci)' }],
+        { label: 'bunyan --color', argv: [bunyanBin, '--color', 'BUNYAN'], skip: hasBunyan ? undefined : 'bunyan not installed (npm ci)' },
+        // Off by default (memory): shown for what two worker threads give.
+        { label: 'chainsaw, CHAINSAW_WORKERS=2', argv: [CHAINSAW, '--color', 'always', 'BUNYAN'], env: { CHAINSAW_WORKERS: '2' } }],
       check: (c, p) => p[0].skipped || p[0].wall >= 3 * c.wall },
     { name: 'tail', what: 'chainsaw -n 20 -l err', target: '<= 5% of a full scan', input: gelf,
       sides: [{ label: 'chainsaw -n 20', argv: [CHAINSAW, '-n', '20', '-l', 'err', gelf] }, { label: 'full scan -l err', argv: [CHAINSAW, '-l', 'err', gelf] }],
