@@ -24,11 +24,18 @@ export function walk(obj: unknown, path: readonly string[], from = 0): unknown {
   return v;
 }
 
+/** Dotted aliases split once, not on every record that lacks the literal key. */
+const aliasPaths = new Map<string, readonly string[] | undefined>();
+
 /** An alias (`log.level`): the literal key first, then the nested path. */
 function aliasValue(obj: JsonObject, alias: string): unknown {
   if (hasOwn.call(obj, alias)) return obj[alias];
-  if (alias.includes('.')) return walk(obj, alias.split('.'));
-  return undefined;
+  let path = aliasPaths.get(alias);
+  if (path === undefined && !aliasPaths.has(alias)) {
+    path = alias.includes('.') ? alias.split('.') : undefined;
+    aliasPaths.set(alias, path);
+  }
+  return path ? walk(obj, path) : undefined;
 }
 
 const isScalar = (v: unknown): v is string | number | boolean =>

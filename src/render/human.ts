@@ -39,8 +39,23 @@ export function humanRenderer(opts: RenderOptions): Renderer {
   const levelLabels = Array.from({ length: 9 }, (_, i) => t.level[i]!(levelName(i).padEnd(5)));
   const noLevel = ' '.repeat(5);
 
+  // ` key=` as shown, escaped and colored once per key rather than once per record.
+  const labels = [new Map<string, string>(), new Map<string, string>()];
+  function keyLabel(key: string, gelf: boolean): string {
+    const seen = labels[gelf ? 1 : 0]!;
+    let label = seen.get(key);
+    if (label === undefined) {
+      const name = gelf && key.length > 1 && key[0] === '_' ? key.slice(1) : key;
+      label = ` ${t.key(`${escapeControl(name)}=`)}`;
+      // Keys are few in practice; a log with endless distinct keys must not grow this forever.
+      if (seen.size < 4096) seen.set(key, label);
+    }
+    return label;
+  }
+
   function block(rec: LogRecord, message: string): { path: readonly string[]; text: string } | undefined {
     for (const path of BLOCK_FIELDS) {
+      if (!Object.hasOwn(rec.obj, path[0]!)) continue;
       const v = walk(rec.obj, path);
       if (typeof v === 'string' && v.includes('\n')) return { path, text: v };
       if (path[0] === 'full_message' && typeof v === 'string' && v !== '' && v !== message) return { path, text: v };
@@ -64,8 +79,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       if (skipTop.includes(key) || isFormatKey(rec, key)) continue;
       const v = rec.obj[key];
       if (v === null && key === 'full_message') continue;
-      const name = gelf && key.length > 1 && key[0] === '_' ? key.slice(1) : key;
-      out += ` ${t.key(`${esc(name)}=`)}${esc(quoted(v))}`;
+      out += keyLabel(key, gelf) + esc(quoted(v));
     }
     return out;
   }
@@ -79,7 +93,8 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       const level = rec.level;
       const facility = rec.canonical('facility');
       const host = rec.canonical('host');
-      const message = valueText(rec.canonical('message')).replace(/\r?\n$/, '');
+      const text = valueText(rec.canonical('message'));
+      const message = text.endsWith('\n') ? text.replace(/\r?\n$/, '') : text;
       const esc = rec.plain ? same : escapeControl;
       // TIME LEVEL [facility] host: message — a missing part leaves no stray space, except that
       // a record with a time keeps the level column so lines stay aligned.
