@@ -19,6 +19,12 @@ export interface Prefilter {
 const BACKSLASH_U = Buffer.from('\\u');
 const ESCAPED_SLASH = Buffer.from('\\/');
 const LEVEL_KEY = Buffer.from('"level"');
+/**
+ * Searched for instead of LEVEL_KEY, then the quote before it checked: Buffer.indexOf scans for
+ * a needle's first byte, and in JSON a quote is everywhere (measured: 1M per-line searches,
+ * 305 ms for `"level"`, 234 ms for `level"`).
+ */
+const LEVEL_TAIL = Buffer.from('level"');
 
 /**
  * The literal every matching line must contain, or undefined when none can be relied on. JSON may
@@ -122,15 +128,22 @@ class NextHit {
  * block must be asked in order: the searches run ahead across the block once.
  */
 export class LevelPeeker {
-  private readonly key = new NextHit(LEVEL_KEY);
+  private readonly tail = new NextHit(LEVEL_TAIL);
   private readonly escape = new NextHit(BACKSLASH_U);
   private readonly open = new NextHit(0x7b);
   private readonly bracket = new NextHit(0x5b);
 
+  /** The next `"level"` at or after `from`, or -1. */
+  private key(buf: Buffer, from: number): number {
+    let p = this.tail.find(buf, from + 1);
+    while (p >= 0 && buf[p - 1] !== 0x22) p = this.tail.find(buf, p + 1);
+    return p < 0 ? -1 : p - 1;
+  }
+
   peek(buf: Buffer, start: number, end: number): number | undefined {
-    const at = this.key.find(buf, start);
+    const at = this.key(buf, start);
     if (at < 0 || at + LEVEL_KEY.length > end) return undefined;
-    const again = this.key.find(buf, at + 1);
+    const again = this.key(buf, at + 1);
     if (again >= 0 && again < end) return undefined;
     const esc = this.escape.find(buf, start);
     if (esc >= 0 && esc < end) return undefined;

@@ -23,6 +23,10 @@ describe('peekLevel reads the top-level level from bytes, or says it is unsure',
     ['{"x":"a,b","level":2}', 2],
     ['{"a":[1],"level":2}', undefined],
     ['{"a":1}\n{"level":2}', undefined],
+    // the key is found by its tail `level"`: a longer key ending so is not it
+    ['{"sublevel":7,"level":2}', 2],
+    ['{"sublevel":7}', undefined],
+    ['{"level_":7,"level":2}', 2],
   ])('%s → %j', (line, want) => {
     expect(peek(line)).toBe(want);
   });
