@@ -1,5 +1,6 @@
 import { findPrefix } from '../input/prefix.js';
 import { levelOf } from '../record/levels.js';
+import { requiredLiterals } from './regex-literal.js';
 import type { CompareOp, Expr, Operand } from './ast.js';
 
 /**
@@ -81,8 +82,14 @@ function requirement(e: Expr): Requirement {
     }
     case 'or': return unionOf(e.items.map(requirement));
     case 'lone':
+      if (e.operand.kind === 'regex') return reqFromRegex(e.operand.source, e.operand.flags);
       return e.operand.kind === 'string' ? reqFromStrings([e.operand.value]) : undefined;
     case 'compare': {
+      if (e.op === '~' && isPlainField(e.left)) {
+        if (e.right.kind === 'regex') return reqFromRegex(e.right.source, e.right.flags);
+        if (e.right.kind === 'string') return reqFromRegex(e.right.value, '');
+        return undefined;
+      }
       if (!TEXT_OPS.has(e.op) || !isPlainField(e.left)) return undefined;
       const strs = stringsOf(e.right);
       if (!strs || (e.op === 'in') !== (e.right.kind === 'list')) return undefined;
@@ -90,6 +97,12 @@ function requirement(e: Expr): Requirement {
     }
     default: return undefined;
   }
+}
+
+/** A regex's required literals (one per top-level alternative) as needles. */
+function reqFromRegex(source: string, flags: string): Requirement {
+  const literals = requiredLiterals(source, flags);
+  return literals ? reqFromStrings(literals) : undefined;
 }
 
 function reqFromStrings(strs: string[]): Requirement {
