@@ -48,7 +48,7 @@ export async function parallelizable(plan: Plan, workers: number): Promise<boole
   if (plan.output === 'table') return false;
   // Only parsing every line is work worth a thread. Copying bytes through is not, nor is a
   // filter whose byte prefilter already skips most lines (measured: slower with workers).
-  const pre = derivePrefilter(plan.expr);
+  const pre = derivePrefilter(plan.expr, plan);
   if (pre.needles || pre.test) return false;
   if (!plan.predicate && (plan.output === 'raw' || plan.count)) return false;
   const spec = plan.inputs[0]!;

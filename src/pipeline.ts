@@ -290,7 +290,7 @@ export interface RunResult {
 
 /** The reader context for a plan: its byte prefilter, and whether context and merge need every line's record. */
 export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean }): MatchContext {
-  const prefilter = plan.fastPaths && plan.invalid !== 'show' ? derivePrefilter(plan.expr) : { needles: undefined, test: undefined };
+  const prefilter = plan.fastPaths && plan.invalid !== 'show' ? derivePrefilter(plan.expr, plan) : { needles: undefined, test: undefined };
   return { plan, needles: prefilter.needles, test: prefilter.test, ...opts };
 }
 

@@ -33,6 +33,8 @@ export interface Plan {
   /** Byte prefilters and other fast paths; CHAINSAW_NO_FASTPATH=1 turns them off to compare. */
   readonly fastPaths: boolean;
   readonly now: number;
+  /** -L: times without a zone are local. */
+  readonly local: boolean;
 }
 
 export interface ResolveEnv {
@@ -204,5 +206,6 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     aliases: withAliases(r.aliases),
     fastPaths: r.env.CHAINSAW_NO_FASTPATH !== '1',
     now,
+    local,
   };
 }

@@ -1,5 +1,6 @@
-import { findPrefix } from '../input/prefix.js';
 import { levelOf } from '../record/levels.js';
+import { parseUserTime, timeOf } from '../record/time.js';
+import { LevelPeeker, TimePeeker } from './peek.js';
 import { requiredLiterals } from './regex-literal.js';
 import type { CompareOp, Expr, Operand } from './ast.js';
 
@@ -19,13 +20,6 @@ export interface Prefilter {
 
 const BACKSLASH_U = Buffer.from('\\u');
 const ESCAPED_SLASH = Buffer.from('\\/');
-const LEVEL_KEY = Buffer.from('"level"');
-/**
- * Searched for instead of LEVEL_KEY, then the quote before it checked: Buffer.indexOf scans for
- * a needle's first byte, and in JSON a quote is everywhere (measured: 1M per-line searches,
- * 305 ms for `"level"`, 234 ms for `level"`).
- */
-const LEVEL_TAIL = Buffer.from('level"');
 
 /**
  * The literal every matching line must contain, or undefined when none can be relied on. JSON may
@@ -116,112 +110,20 @@ function reqFromStrings(strs: string[]): Requirement {
 const hasBytes = (buf: Buffer, needle: Buffer, start: number, end: number): boolean =>
   end - start >= needle.length && buf.subarray(start, end).indexOf(needle) >= 0;
 
-/** The next index of `needle` at or after `from`, remembered so a block is searched once, not once per line. */
-class NextHit {
-  private buf: Buffer | undefined;
-  private searchedFrom = 0;
-  private at = -1;
-  constructor(private readonly needle: Buffer | number) {}
-
-  find(buf: Buffer, from: number): number {
-    const valid = buf === this.buf && this.searchedFrom <= from && (this.at === -1 || this.at >= from);
-    if (!valid) {
-      this.buf = buf;
-      this.searchedFrom = from;
-      this.at = buf.indexOf(this.needle, from);
-    }
-    return this.at;
-  }
-}
-
-/**
- * Reads the value of the top-level `"level"` key from a line's bytes, or says it is unsure: the
- * key absent or repeated, possibly nested, any `\u` escape in the line, or a value that is not a
- * plain number or escape-free string. Only ever used to reject, never to accept. Lines of one
- * block must be asked in order: the searches run ahead across the block once.
- */
-export class LevelPeeker {
-  private readonly tail = new NextHit(LEVEL_TAIL);
-  private readonly escape = new NextHit(BACKSLASH_U);
-  private readonly open = new NextHit(0x7b);
-  private readonly bracket = new NextHit(0x5b);
-
-  /** The next `"level"` at or after `from`, or -1. */
-  private key(buf: Buffer, from: number): number {
-    let p = this.tail.find(buf, from + 1);
-    while (p >= 0 && buf[p - 1] !== 0x22) p = this.tail.find(buf, p + 1);
-    return p < 0 ? -1 : p - 1;
-  }
-
-  peek(buf: Buffer, start: number, end: number): number | undefined {
-    const at = this.key(buf, start);
-    if (at < 0 || at + LEVEL_KEY.length > end) return undefined;
-    const again = this.key(buf, at + 1);
-    if (again >= 0 && again < end) return undefined;
-    const esc = this.escape.find(buf, start);
-    if (esc >= 0 && esc < end) return undefined;
-    let i = start;
-    if (buf[i] !== 0x7b) {
-      const p = findPrefix(buf, start, end);
-      if (!p) return undefined;
-      i = p.jsonStart;
-    }
-    // A `"` inside a JSON string is always escaped, so a quote right after `{` or `,` is structural;
-    // with no `{` or `[` between the object's start and the key, the key is at depth 1.
-    let before = at - 1;
-    while (before > i && (buf[before] === 0x20 || buf[before] === 0x09)) before--;
-    if (buf[before] !== 0x2c && before !== i) return undefined;
-    const open = this.open.find(buf, i + 1);
-    if (open >= 0 && open < at) return undefined;
-    const bracket = this.bracket.find(buf, i + 1);
-    if (bracket >= 0 && bracket < at) return undefined;
-    return readLevelValue(buf, at + LEVEL_KEY.length, end);
-  }
-}
-
-function readLevelValue(buf: Buffer, from: number, end: number): number | undefined {
-  let i = from;
-  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-  if (buf[i] !== 0x3a) return undefined;
-  i++;
-  while (i < end && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-  const valueStart = i;
-  if (buf[i] === 0x22) {
-    let close = i + 1;
-    while (close < end && close - i <= 16 && buf[close] !== 0x22) {
-      if (buf[close] === 0x5c) return undefined;
-      close++;
-    }
-    if (buf[close] !== 0x22 || close >= end) return undefined;
-    return levelOf(buf.toString('latin1', i + 1, close));
-  }
-  let n = 0;
-  while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39 && i - valueStart < 10) n = n * 10 + buf[i++]! - 0x30;
-  if (i === valueStart) return undefined;
-  const after = buf[i];
-  if (after !== 0x2c && after !== 0x7d && after !== 0x20) return undefined;
-  return levelOf(n);
-}
-
-/** One-off form of LevelPeeker.peek, for tests and single lines. */
-export function peekLevel(buf: Buffer, start: number, end: number): number | undefined {
-  return new LevelPeeker().peek(buf, start, end);
-}
-
 const ORDER_TESTS: { [op: string]: (a: number, b: number) => boolean } = {
   '==': (a, b) => a === b, '<': (a, b) => a < b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '>=': (a, b) => a >= b,
 };
 
 /** A per-line test, or undefined when the expression gives nothing cheaper than parsing. */
-function lineTest(e: Expr): LineTest | undefined {
+function lineTest(e: Expr, time: TimeContext | undefined): LineTest | undefined {
   switch (e.kind) {
     case 'and': {
-      const tests = e.items.map(lineTest).filter((t): t is LineTest => t !== undefined);
+      const tests = e.items.map((i) => lineTest(i, time)).filter((t): t is LineTest => t !== undefined);
       if (tests.length === 0) return undefined;
       return tests.length === 1 ? tests[0] : (b, s, x) => tests.every((t) => t(b, s, x));
     }
     case 'or': {
-      const tests = e.items.map(lineTest);
+      const tests = e.items.map((i) => lineTest(i, time));
       if (tests.some((t) => t === undefined)) return undefined;
       return (b, s, x) => tests.some((t) => t!(b, s, x));
     }
@@ -231,18 +133,19 @@ function lineTest(e: Expr): LineTest | undefined {
     }
     case 'compare': {
       const left = e.left;
-      if (left.kind === 'field' && left.path.length === 1 && left.path[0] === 'level') {
-        const cmp = ORDER_TESTS[e.op];
-        const right = e.right;
+      const cmp = ORDER_TESTS[e.op];
+      const right = e.right;
+      if (cmp && left.kind === 'field' && left.path.length === 1 && left.path[0] === 'level') {
         const want = right.kind === 'number' ? levelOf(right.value)
           : right.kind === 'string' ? levelOf(right.value)
             : right.kind === 'field' && right.path.length === 1 ? levelOf(right.path[0]!) : undefined;
-        if (!cmp || want === undefined) return undefined;
-        const peeker = new LevelPeeker();
-        return (b, s, x) => {
-          const got = peeker.peek(b, s, x);
-          return got === undefined || cmp(got, want);
-        };
+        return want === undefined ? undefined : peekTest(new LevelPeeker(), cmp, want);
+      }
+      if (cmp && time && left.kind === 'field' && left.path.length === 1 && left.path[0] === 'time') {
+        // The bound as the compiled filter reads it (relative times from the run's `now`).
+        const want = right.kind === 'number' ? timeOf(right.value)
+          : right.kind === 'string' ? parseUserTime(right.value, time.now, time.local) : undefined;
+        return want === undefined ? undefined : peekTest(new TimePeeker(), cmp, want);
       }
       const req = requirement(e);
       return req ? needleTest(req.needles) : undefined;
@@ -251,11 +154,25 @@ function lineTest(e: Expr): LineTest | undefined {
   }
 }
 
+/** Rejects a line whose peeked value fails the comparison; passes it when the peek is unsure. */
+function peekTest(peeker: { peek(buf: Buffer, start: number, end: number): number | undefined }, cmp: (a: number, b: number) => boolean, want: number): LineTest {
+  return (b, s, x) => {
+    const got = peeker.peek(b, s, x);
+    return got === undefined || cmp(got, want);
+  };
+}
+
 function needleTest(needles: readonly Buffer[]): LineTest {
   return (b, s, x) => needles.some((n) => hasBytes(b, n, s, x));
 }
 
-export function derivePrefilter(e: Expr | undefined): Prefilter {
+/** How the filter reads times given as text: without it, time comparisons get no test. */
+export interface TimeContext {
+  readonly now: number;
+  readonly local: boolean;
+}
+
+export function derivePrefilter(e: Expr | undefined, time?: TimeContext): Prefilter {
   if (!e) return { needles: undefined, test: undefined };
-  return { needles: requirement(e)?.needles, test: lineTest(e) };
+  return { needles: requirement(e)?.needles, test: lineTest(e, time) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExpr } from '../../src/query/parser.js';
-import { derivePrefilter, needlesFor, peekLevel } from '../../src/query/prefilter.js';
+import { peekLevel, peekTime } from '../../src/query/peek.js';
+import { derivePrefilter, needlesFor } from '../../src/query/prefilter.js';
 
 const peek = (s: string) => peekLevel(Buffer.from(s), 0, Buffer.byteLength(s));
 
@@ -52,5 +53,37 @@ describe('needles', () => {
     ['cf in ("aa", "bb")', ['aa', '\\u', 'bb']],
   ])('%s', (text, want) => {
     expect(derivePrefilter(parseExpr(text)).needles?.map(String)).toEqual(want);
+  });
+});
+
+describe('peekTime reads the canonical time from bytes, or says it is unsure', () => {
+  const pt = (s: string) => peekTime(Buffer.from(s), 0, Buffer.byteLength(s));
+  it.each([
+    ['{"version":"1.1","timestamp":1324890886.076,"level":6}', 1324890886076],
+    ['{"timestamp":1324890886,"x":1}', 1324890886000],
+    ['{"time":"2011-12-26T09:14:46.076Z","msg":"x"}', 1324890886076],
+    ['{"time":1324890886076,"msg":"x"}', 1324890886076],
+    ['{"time":"2011-12-26T09:14:46Z","timestamp":1324890000}', 1324890000000],
+    ['{ "timestamp" : 1324890886 }', 1324890886000],
+    ['@400000004ef83a103a1b2c4c {"timestamp":1324890886}', 1324890886000],
+    ['{"timestamp":1.324890886e9}', 1324890886000],
+    // unsure: the record may take its time elsewhere, or the bytes may not say
+    ['{"timestamp":"soon","time":"2011-12-26T09:14:46Z"}', undefined],
+    ['{"timestamp":null,"time":"2011-12-26T09:14:46Z"}', undefined],
+    ['{"a":{"timestamp":1},"time":"2011-12-26T09:14:46Z"}', undefined],
+    ['{"timestamp":1,"timestamp":2}', undefined],
+    ['{"time":"2011-12-26T09:14:46\\u005a"}', undefined],
+    ['{"msg":"timestamp","time":"2011-12-26T09:14:46Z"}', undefined],
+    ['{"@timestamp":"2011-12-26T09:14:46Z"}', undefined],
+    ['{"ts":1324890886.076}', undefined],
+    ['{"log":"{\\"time\\":\\"2011-12-26T09:14:46Z\\"}\\n","stream":"stdout","time":"2019-01-01T00:00:00Z"}', undefined],
+    ['{"timestamp":true}', undefined],
+    ['not json at all', undefined],
+  ])('%s → %j', (line, want) => {
+    expect(pt(line)).toBe(want);
+  });
+
+  it('a docker line is unsure for the level too: its record is the inner object', () => {
+    expect(peek('{"log":"{\\"level\\":\\"error\\"}","stream":"stdout","level":"info"}')).toBe(undefined);
   });
 });

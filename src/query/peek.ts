@@ -1,0 +1,244 @@
+import { findPrefix } from '../input/prefix.js';
+import { levelOf } from '../record/levels.js';
+import { timeOf } from '../record/time.js';
+
+/**
+ * Canonical `level` and `time` read from a line's bytes without parsing it, or "unsure". A peek
+ * is only ever used to reject a line, so it must give exactly what parsing would, or nothing:
+ * the key absent, repeated, possibly nested, spelled with a `\u` escape, a value it cannot read
+ * plainly, or a docker `log` line (whose record is the inner object) all make it unsure.
+ * Lines of one block must be asked in order: the searches run ahead across the block once.
+ */
+
+const QUOTE = 0x22, COMMA = 0x2c, COLON = 0x3a, OPEN = 0x7b, CLOSE = 0x7d, BRACKET = 0x5b, BACKSLASH = 0x5c;
+const isBlank = (c: number | undefined): boolean => c === 0x20 || c === 0x09;
+
+/** The next index of `needle` at or after `from`, remembered so a block is searched once, not once per line. */
+class NextHit {
+  private buf: Buffer | undefined;
+  private searchedFrom = 0;
+  private at = -1;
+  constructor(private readonly needle: Buffer | number) {}
+
+  find(buf: Buffer, from: number): number {
+    const valid = buf === this.buf && this.searchedFrom <= from && (this.at === -1 || this.at >= from);
+    if (!valid) {
+      this.buf = buf;
+      this.searchedFrom = from;
+      this.at = buf.indexOf(this.needle, from);
+    }
+    return this.at;
+  }
+
+  /** Whether the needle occurs in [start, end). */
+  within(buf: Buffer, start: number, end: number): boolean {
+    const at = this.find(buf, start);
+    return at >= 0 && at < end;
+  }
+}
+
+/**
+ * A key's occurrences: `"name"` is found by a tail of it, then the bytes before the tail checked.
+ * Buffer.indexOf scans for a needle's first byte, and in JSON a quote is everywhere, `t` nearly
+ * so (measured, 1M searches over 354 MB of GELF: `"level"` 305 ms, `level"` 234 ms;
+ * `timestamp"` 479 ms, `mp"` 230 ms; `"log"` absent 392 ms, `log"` 158 ms).
+ */
+class KeyHits {
+  private readonly tail: NextHit;
+  private readonly key: Buffer;
+  /** How far the tail starts into the key. */
+  private readonly skip: number;
+  private buf: Buffer | undefined;
+  private searchedFrom = 0;
+  private at = -1;
+
+  constructor(name: string, tail = `${name}"`) {
+    this.key = Buffer.from(`"${name}"`);
+    this.tail = new NextHit(Buffer.from(tail));
+    this.skip = this.key.length - tail.length;
+  }
+
+  get length(): number {
+    return this.key.length;
+  }
+
+  /** The next `"name"` at or after `from`, or -1; remembered like NextHit's answers. */
+  next(buf: Buffer, from: number): number {
+    if (buf === this.buf && this.searchedFrom <= from && (this.at === -1 || this.at >= from)) return this.at;
+    this.buf = buf;
+    this.searchedFrom = from;
+    this.at = -1;
+    for (let p = this.tail.find(buf, from + this.skip); p >= 0; p = this.tail.find(buf, p + 1)) {
+      const at = p - this.skip;
+      if (this.spelledAt(buf, at)) {
+        this.at = at;
+        break;
+      }
+    }
+    return this.at;
+  }
+
+  /** Whether the bytes before the tail complete the key. */
+  private spelledAt(buf: Buffer, at: number): boolean {
+    for (let k = 0; k < this.skip; k++) if (buf[at + k] !== this.key[k]) return false;
+    return true;
+  }
+
+  /** Whether the key occurs in [start, end). */
+  within(buf: Buffer, start: number, end: number): boolean {
+    const at = this.next(buf, start);
+    return at >= 0 && at < end;
+  }
+}
+
+/** The key is nowhere in the line: the record does not have it. */
+const ABSENT = -1;
+/** The key may be there, or not at the top level, or more than once. */
+const UNSURE = -2;
+
+/** What the peekers share: the block-wide searches that say a line cannot be read plainly. */
+class LineBytes {
+  private readonly escape = new NextHit(Buffer.from('\\u'));
+  private readonly docker = new KeyHits('log');
+  private readonly open = new NextHit(OPEN);
+  private readonly bracket = new NextHit(BRACKET);
+
+  /** Where the object starts, or -1 when the line has an escape, a `"log"` key or no object. */
+  objectStart(buf: Buffer, start: number, end: number): number {
+    if (this.escape.within(buf, start, end) || this.docker.within(buf, start, end)) return -1;
+    if (buf[start] === OPEN) return start;
+    return findPrefix(buf, start, end)?.jsonStart ?? -1;
+  }
+
+  /**
+   * Where the value of `key` starts (past the colon) in the line whose object starts at `obj`:
+   * ABSENT or UNSURE otherwise. A `"` inside a JSON string is always escaped, so a quote right
+   * after `{` or `,` is structural; with no `{` or `[` between the object's start and the key,
+   * the key is at depth 1.
+   */
+  valueOf(key: KeyHits, buf: Buffer, obj: number, end: number): number {
+    const at = key.next(buf, obj);
+    if (at < 0 || at >= end) return ABSENT;
+    const again = key.next(buf, at + 1);
+    if (again >= 0 && again < end) return UNSURE;
+    let before = at - 1;
+    while (before > obj && isBlank(buf[before])) before--;
+    if (buf[before] !== COMMA && before !== obj) return UNSURE;
+    if (this.open.within(buf, obj + 1, at) || this.bracket.within(buf, obj + 1, at)) return UNSURE;
+    let i = at + key.length;
+    while (i < end && isBlank(buf[i])) i++;
+    if (buf[i] !== COLON) return UNSURE;
+    i++;
+    while (i < end && isBlank(buf[i])) i++;
+    return i;
+  }
+}
+
+/** The end of an escape-free string value starting at the quote at `i` (its closing quote), or -1. */
+function stringEnd(buf: Buffer, i: number, end: number, max: number): number {
+  let close = i + 1;
+  while (close < end && close - i <= max && buf[close] !== QUOTE) {
+    if (buf[close] === BACKSLASH) return -1;
+    close++;
+  }
+  return buf[close] === QUOTE && close < end ? close : -1;
+}
+
+/** Whether the byte after a number ends it as JSON allows in an object. */
+const endsValue = (c: number | undefined): boolean => c === COMMA || c === CLOSE || isBlank(c);
+
+/** The canonical `level`: read from the top-level `"level"`, the first of its keys. */
+export class LevelPeeker {
+  private readonly line = new LineBytes();
+  private readonly key = new KeyHits('level');
+
+  peek(buf: Buffer, start: number, end: number): number | undefined {
+    const obj = this.line.objectStart(buf, start, end);
+    if (obj < 0) return undefined;
+    const i = this.line.valueOf(this.key, buf, obj, end);
+    if (i < 0) return undefined;
+    if (buf[i] === QUOTE) {
+      const close = stringEnd(buf, i, end, 16);
+      return close < 0 ? undefined : levelOf(buf.toString('latin1', i + 1, close));
+    }
+    let n = 0;
+    let j = i;
+    while (j < end && buf[j]! >= 0x30 && buf[j]! <= 0x39 && j - i < 10) n = n * 10 + buf[j++]! - 0x30;
+    if (j === i || !endsValue(buf[j])) return undefined;
+    return levelOf(n);
+  }
+}
+
+/**
+ * The canonical `time`: from `"timestamp"` (the first of its keys) when the line has it, else
+ * from `"time"` when the line has no `"timestamp"` at all. Numbers (epoch, any magnitude) and
+ * escape-free strings are read by the same timeOf that reads a parsed record.
+ */
+export class TimePeeker {
+  private readonly line = new LineBytes();
+  private readonly keys = [new KeyHits('timestamp', 'mp"'), new KeyHits('time')];
+
+  peek(buf: Buffer, start: number, end: number): number | undefined {
+    const obj = this.line.objectStart(buf, start, end);
+    if (obj < 0) return undefined;
+    for (const key of this.keys) {
+      const i = this.line.valueOf(key, buf, obj, end);
+      if (i === ABSENT) continue;
+      return i === UNSURE ? undefined : readTime(buf, i, end);
+    }
+    return undefined;
+  }
+}
+
+function readTime(buf: Buffer, i: number, end: number): number | undefined {
+  if (buf[i] === QUOTE) {
+    const close = stringEnd(buf, i, end, 64);
+    return close < 0 ? undefined : timeOf(buf.toString('utf8', i + 1, close));
+  }
+  const n = readNumber(buf, i, end);
+  return n === undefined ? undefined : timeOf(n);
+}
+
+/**
+ * A JSON number as JSON.parse reads it. `123.456` with at most 15 digits is read as
+ * 123456 / 1000: both exact, and one division rounds as a correct parse does; anything else
+ * (exponents, more digits) goes through Number().
+ */
+function readNumber(buf: Buffer, i: number, end: number): number | undefined {
+  let j = i;
+  const negative = buf[j] === 0x2d;
+  if (negative) j++;
+  let digits = 0;
+  let n = 0;
+  let scale = 1;
+  let dot = false;
+  for (; j < end; j++) {
+    const c = buf[j]!;
+    if (c >= 0x30 && c <= 0x39) {
+      n = n * 10 + (c - 0x30);
+      digits++;
+      if (dot) scale *= 10;
+    } else if (c === 0x2e && !dot) {
+      dot = true;
+    } else {
+      break;
+    }
+  }
+  if (digits === 0) return undefined;
+  const c = buf[j];
+  if (digits <= 15 && endsValue(c)) return (negative ? -n : n) / scale;
+  if (c !== 0x65 && c !== 0x45 && c !== 0x2e && !(digits > 15 && endsValue(c))) return undefined;
+  // An exponent or a long mantissa: the slow, exact way.
+  while (j < end && !endsValue(buf[j])) j++;
+  const v = Number(buf.toString('latin1', i, j));
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/** One-off forms of the peekers, for tests and single lines. */
+export function peekLevel(buf: Buffer, start: number, end: number): number | undefined {
+  return new LevelPeeker().peek(buf, start, end);
+}
+
+export function peekTime(buf: Buffer, start: number, end: number): number | undefined {
+  return new TimePeeker().peek(buf, start, end);
+}
