@@ -3,7 +3,7 @@
 // Runs each scenario as whole processes side by side with its peers (alternating, R runs,
 // median), prints a table of median wall, MB/s, peak RSS and ratios, and writes it as JSON.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, createWriteStream, createReadStream } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, createWriteStream, createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,17 @@ function measure(sides, runs = RUNS) {
     : { ...side, wall: median(results[k].walls), walls: results[k].walls, peakRssMb: results[k].rss.length ? Math.max(...results[k].rss) / 1024 : null });
 }
 
+/** The time of the line 90% into a GELF file (its `timestamp`, in ms). */
+function sinceNinetyPercent(path) {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(64 * 1024);
+  readSync(fd, buf, 0, buf.length, Math.floor(statSync(path).size * 0.9));
+  closeSync(fd);
+  const text = buf.toString('utf8');
+  const line = text.slice(text.indexOf('\n') + 1).split('\n')[0];
+  return Math.ceil(JSON.parse(line).timestamp * 1000);
+}
+
 const sh = (s) => ['sh', '-c', s];
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -115,6 +126,10 @@ async function main() {
       sides: [{ label: 'chainsaw', argv: [CHAINSAW, '-l', 'warn', '-o', 'json', gelf] },
         { label: 'jq', argv: ['jq', '-c', 'select(.level<=4)', gelf], skip: hasJq ? undefined : 'jq not found' }],
       check: (c, p) => p[0].skipped || p[0].wall >= 10 * c.wall },
+    { name: 'since-json', what: 'chainsaw --since T -o json (the last tenth of the corpus)', target: '(no target: for reference)', input: gelf,
+      sides: [{ label: 'chainsaw', argv: [CHAINSAW, '--since', 'SINCE', '-o', 'json', gelf] },
+        { label: 'jq', argv: ['jq', '-c', 'select(.timestamp >= SINCE_EPOCH)', gelf], skip: hasJq ? undefined : 'jq not found' }],
+      check: () => null },
     { name: 'human-color', what: 'chainsaw --color always (bunyan corpus)', target: '>= 3x faster than bunyan --color', input: 'bunyan',
       sides: [{ label: 'chainsaw', argv: [CHAINSAW, '--color', 'always', 'BUNYAN'] },
         { label: 'bunyan --color', argv: [bunyanBin, '--color', 'BUNYAN'], skip: hasBunyan ? undefined : 'bunyan not installed (npm ci)' },
@@ -139,6 +154,9 @@ async function main() {
       sides: [{ label: '-l warn -o json', argv: [CHAINSAW, '-l', 'warn', '-o', 'json', 'BIG'] }, { label: 'human', argv: [CHAINSAW, 'BIG'] }],
       check: (c, p) => c.peakRssMb <= 100 && p[0].peakRssMb <= 100, runs: 1 });
   }
+  // A time 90% into the corpus: --since then keeps its last tenth.
+  const since = sinceNinetyPercent(gelf);
+  for (const sc of scenarios) for (const side of sc.sides) side.argv = side.argv.map((a) => a.replace('SINCE_EPOCH', String(since / 1000)).replace(/^SINCE$/, new Date(since).toISOString()));
   const chosen = scenarios.filter((s) => !opt.only || opt.only.split(',').includes(s.name));
   const rows = [];
   for (const s of chosen) {
@@ -161,7 +179,7 @@ async function main() {
     process.stderr.write(`${s.name} …\n`);
     const [c, ...peers] = measure(sides, s.runs);
     const mb = s.input ? statSync(s.input).size / 1e6 : null;
-    rows.push({ name: s.name, what: s.what, target: s.target, met: Boolean(s.check(c, peers)),
+    rows.push({ name: s.name, what: s.what, target: s.target, met: ((m) => (m === null ? null : Boolean(m)))(s.check(c, peers)),
       sides: [c, ...peers].map((x) => ({ label: x.label, command: x.argv?.map((a) => (a.length > 60 ? `…${a.slice(-40)}` : a)).slice(0, 12).join(' '), skipped: x.skipped,
         medianWallS: x.wall, runsS: x.walls, mbPerS: mb && x.wall ? mb / x.wall : null, peakRssMb: x.peakRssMb, ratioToFirst: x.wall && c.wall ? x.wall / c.wall : null })) });
   }
@@ -171,7 +189,7 @@ async function main() {
   const fmt = (x, d = 2) => (x === null || x === undefined ? '—' : x.toFixed(d));
   const out = [`| scenario | side | median wall s | MB/s | peak RSS MB | × chainsaw | target | met |`, `|---|---|---:|---:|---:|---:|---|---|`];
   for (const r of rows) {
-    r.sides.forEach((x, k) => out.push(`| ${k === 0 ? r.name : ''} | ${x.label}${x.skipped ? ` (skipped: ${x.skipped})` : ''} | ${fmt(x.medianWallS)} | ${fmt(x.mbPerS, 0)} | ${fmt(x.peakRssMb, 0)} | ${k === 0 ? '1' : fmt(x.ratioToFirst)} | ${k === 0 ? r.target : ''} | ${k === 0 ? (r.met ? 'yes' : 'NO') : ''} |`));
+    r.sides.forEach((x, k) => out.push(`| ${k === 0 ? r.name : ''} | ${x.label}${x.skipped ? ` (skipped: ${x.skipped})` : ''} | ${fmt(x.medianWallS)} | ${fmt(x.mbPerS, 0)} | ${fmt(x.peakRssMb, 0)} | ${k === 0 ? '1' : fmt(x.ratioToFirst)} | ${k === 0 ? r.target : ''} | ${k === 0 ? (r.met === null ? '—' : r.met ? 'yes' : 'NO') : ''} |`));
   }
   process.stdout.write(`${out.join('\n')}\n\n${LINES} lines (${sizeMb.toFixed(0)} MB), ${RUNS} runs each, alternating; node ${process.version}, ${env.cpus} cores. JSON: ${opt.out}\n`);
 }
