@@ -41,7 +41,7 @@ class NextHit {
  * A key's occurrences: `"name"` is found by a tail of it, then the bytes before the tail checked.
  * Buffer.indexOf scans for a needle's first byte, and in JSON a quote is everywhere, `t` nearly
  * so (measured, 1M searches over 354 MB of GELF: `"level"` 305 ms, `level"` 234 ms;
- * `timestamp"` 479 ms, `mp"` 230 ms; `"log"` absent 392 ms, `log"` 158 ms).
+ * `timestamp"` 479 ms, `mp"` 230 ms; `"log"` absent 392 ms, `log"` 168 ms, `g"` 118 ms).
  */
 class KeyHits {
   private readonly tail: NextHit;
@@ -99,7 +99,7 @@ const UNSURE = -2;
 /** What the peekers share: the block-wide searches that say a line cannot be read plainly. */
 class LineBytes {
   private readonly escape = new NextHit(Buffer.from('\\u'));
-  private readonly docker = new KeyHits('log');
+  private readonly docker = new KeyHits('log', 'g"');
   private readonly open = new NextHit(OPEN);
   private readonly bracket = new NextHit(BRACKET);
 
