@@ -74,9 +74,9 @@ function order(a: unknown, b: unknown): number | undefined {
 const asText = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 
-type Test = (a: unknown, b: unknown) => boolean;
+export type Test = (a: unknown, b: unknown) => boolean;
 
-function testFor(op: Exclude<CompareOp, '!=' | '!~' | 'in'>): Test {
+export function testFor(op: Exclude<CompareOp, '!=' | '!~' | 'in'>): Test {
   switch (op) {
     case '==': return looseEqual;
     case '<': return (a, b) => (order(a, b) ?? NaN) < 0;

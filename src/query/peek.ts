@@ -234,6 +234,54 @@ function readNumber(buf: Buffer, i: number, end: number): number | undefined {
   return Number.isNaN(v) ? undefined : v;
 }
 
+/** What FieldPeeker says when the bytes do not settle the value. */
+export const UNSURE_VALUE: unique symbol = Symbol('unsure');
+
+/**
+ * A plain field `name` as the query language reads it (the key, else the GELF additional field
+ * `_name`): a scalar, or undefined when neither key is in the line at all. Only for names JSON
+ * writes as they are (no quote, backslash or control character).
+ */
+export class FieldPeeker {
+  private readonly line = new LineBytes();
+  private readonly keys: KeyHits[];
+
+  constructor(name: string) {
+    this.keys = [new KeyHits(name), new KeyHits(`_${name}`)];
+  }
+
+  static canPeek(name: string): boolean {
+    // eslint-disable-next-line no-control-regex
+    return name !== '' && !/["\\\x00-\x1f]/.test(name);
+  }
+
+  peek(buf: Buffer, start: number, end: number): string | number | boolean | null | undefined | typeof UNSURE_VALUE {
+    const obj = this.line.objectStart(buf, start, end);
+    if (obj < 0) return UNSURE_VALUE;
+    for (const key of this.keys) {
+      const i = this.line.valueOf(key, buf, obj, end);
+      if (i === ABSENT) continue;
+      return i === UNSURE ? UNSURE_VALUE : readScalar(buf, i, end);
+    }
+    return undefined;
+  }
+}
+
+const LITERALS: readonly [Buffer, boolean | null][] = [[Buffer.from('true'), true], [Buffer.from('false'), false], [Buffer.from('null'), null]];
+
+function readScalar(buf: Buffer, i: number, end: number): string | number | boolean | null | typeof UNSURE_VALUE {
+  const c = buf[i];
+  if (c === QUOTE) {
+    const close = stringEnd(buf, i, end, 4096);
+    return close < 0 ? UNSURE_VALUE : buf.toString('utf8', i + 1, close);
+  }
+  if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) return readNumber(buf, i, end) ?? UNSURE_VALUE;
+  for (const [word, value] of LITERALS) {
+    if (i + word.length <= end && buf.compare(word, 0, word.length, i, i + word.length) === 0 && endsValue(buf[i + word.length])) return value;
+  }
+  return UNSURE_VALUE;
+}
+
 /** One-off forms of the peekers, for tests and single lines. */
 export function peekLevel(buf: Buffer, start: number, end: number): number | undefined {
   return new LevelPeeker().peek(buf, start, end);
@@ -241,4 +289,8 @@ export function peekLevel(buf: Buffer, start: number, end: number): number | und
 
 export function peekTime(buf: Buffer, start: number, end: number): number | undefined {
   return new TimePeeker().peek(buf, start, end);
+}
+
+export function peekField(name: string, buf: Buffer, start: number, end: number): ReturnType<FieldPeeker['peek']> {
+  return new FieldPeeker(name).peek(buf, start, end);
 }

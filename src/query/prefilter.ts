@@ -1,6 +1,8 @@
 import { levelOf } from '../record/levels.js';
 import { parseUserTime, timeOf } from '../record/time.js';
-import { LevelPeeker, TimePeeker } from './peek.js';
+import { isCanonical } from '../record/shapes.js';
+import { testFor, type Test } from './compile.js';
+import { FieldPeeker, LevelPeeker, TimePeeker, UNSURE_VALUE } from './peek.js';
 import { requiredLiterals } from './regex-literal.js';
 import type { CompareOp, Expr, Operand } from './ast.js';
 
@@ -147,6 +149,10 @@ function lineTest(e: Expr, time: TimeContext | undefined): LineTest | undefined 
           : right.kind === 'string' ? parseUserTime(right.value, time.now, time.local) : undefined;
         return want === undefined ? undefined : peekTest(new TimePeeker(), cmp, want);
       }
+      if (cmp && right.kind === 'number' && left.kind === 'field' && left.path.length === 1) {
+        const name = left.path[0]!;
+        if (!isCanonical(name) && FieldPeeker.canPeek(name)) return fieldTest(new FieldPeeker(name), testFor(e.op as '==' | '<' | '<=' | '>' | '>='), right.value);
+      }
       const req = requirement(e);
       return req ? needleTest(req.needles) : undefined;
     }
@@ -159,6 +165,17 @@ function peekTest(peeker: { peek(buf: Buffer, start: number, end: number): numbe
   return (b, s, x) => {
     const got = peeker.peek(b, s, x);
     return got === undefined || cmp(got, want);
+  };
+}
+
+/**
+ * `field op number`: a line whose field is read from its bytes and fails the test the compiled
+ * filter would apply, or that has no such field at all, is rejected.
+ */
+function fieldTest(peeker: FieldPeeker, test: Test, want: number): LineTest {
+  return (b, s, x) => {
+    const got = peeker.peek(b, s, x);
+    return got === UNSURE_VALUE || (got !== undefined && test(got, want));
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseExpr } from '../../src/query/parser.js';
-import { peekLevel, peekTime } from '../../src/query/peek.js';
+import { peekField, peekLevel, peekTime, UNSURE_VALUE } from '../../src/query/peek.js';
 import { derivePrefilter, needlesFor } from '../../src/query/prefilter.js';
 
 const peek = (s: string) => peekLevel(Buffer.from(s), 0, Buffer.byteLength(s));
@@ -85,5 +85,25 @@ describe('peekTime reads the canonical time from bytes, or says it is unsure', (
 
   it('a docker line is unsure for the level too: its record is the inner object', () => {
     expect(peek('{"log":"{\\"level\\":\\"error\\"}","stream":"stdout","level":"info"}')).toBe(undefined);
+  });
+});
+
+describe('peekField reads a plain field (the key, else _key) from bytes', () => {
+  const pf = (name: string, s: string) => peekField(name, Buffer.from(s), 0, Buffer.byteLength(s));
+  it.each([
+    ['status', '{"status":500,"msg":"x"}', 500],
+    ['status', '{"_status":404}', 404],
+    ['status', '{"status":"503"}', '503'],
+    ['status', '{"status":null,"_status":1}', null],
+    ['hit', '{"hit":true}', true],
+    ['took', '{"took":12.5}', 12.5],
+    ['status', '{"msg":"no status here"}', undefined],
+    ['status', '{"a":{"status":500}}', UNSURE_VALUE],
+    ['status', '{"status":[500]}', UNSURE_VALUE],
+    ['status', '{"st\\u0061tus":500}', UNSURE_VALUE],
+    ['status', '{"status":"a\\"b"}', UNSURE_VALUE],
+    ['status', '{"status":1,"status":2}', UNSURE_VALUE],
+  ])('%s in %s → %j', (name, line, want) => {
+    expect(pf(name, line)).toBe(want);
   });
 });

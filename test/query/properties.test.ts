@@ -80,8 +80,10 @@ describe('filter language properties (issue 3)', () => {
  * or every `/` written as `\/`.
  */
 const RESPELLABLE = 'chpodyimgkwvxz.-_';
-function respell(line: string, pick: number, how: 'u' | 'slash'): string {
+function respell(line: string, pick: number, how: 'u' | 'slash' | 'numstr'): string {
   if (how === 'slash') return line.replaceAll('/', '\\/');
+  // Numbers written as strings: "404" compares as 404.
+  if (how === 'numstr') return line.replace(/":(-?\d+(?:\.\d+)?)([,}])/g, '":"$1"$2');
   const c = RESPELLABLE[pick % RESPELLABLE.length]!;
   return line.replaceAll(c, `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
@@ -102,11 +104,15 @@ describe('the byte prefilter is sound (issue 6)', () => {
   // Time bounds: the needles are none, the line test reads the time from the bytes.
   const times = fc.tuple(fc.constantFrom('>=', '<', '<=', '>', '=='), fc.integer({ min: 0, max: 800 }), fc.constantFrom('', ' and level <= warn', ' or txnId contains "rh-a"'))
     .map(([op, ms, rest]) => `time ${op} "2011-12-26T09:00:00.${String(ms).padStart(3, '0')}Z"${rest}`);
+  // Plain fields against numbers: read from the bytes (the key, else _key), absent ones rejected.
+  const numbers = fc.tuple(fc.constantFrom('status', 'hits', 'took_ms', 'pid', 'ttl', 'rows', 'hit', 'accountId', 'nope'),
+    fc.constantFrom('>=', '<', '<=', '>', '=='), fc.constantFrom(0, 1, 20, 200, 404, 500, 1800, 4005, -1, 0.5))
+    .map(([f, op, n]) => `${f} ${op} ${n}`);
 
   it('never rejects a line that matches, however its JSON is spelled', () => {
-    fc.assert(fc.property(fc.oneof(exprs, regexes, times), fc.integer({ min: 0, max: corpusLines.length - 1 }), fc.nat(300), fc.constantFrom('none', 'u', 'slash'),
+    fc.assert(fc.property(fc.oneof(exprs, regexes, times, numbers), fc.integer({ min: 0, max: corpusLines.length - 1 }), fc.nat(300), fc.constantFrom('none', 'u', 'slash', 'numstr'),
       (text, i, at, how) => {
-        const line = how === 'none' ? corpusLines[i]! : respell(corpusLines[i]!, at, how as 'u' | 'slash');
+        const line = how === 'none' ? corpusLines[i]! : respell(corpusLines[i]!, at, how as 'u' | 'slash' | 'numstr');
         const buf = Buffer.from(line);
         const rec = parseLine(buf, 0, buf.length, BUILTIN_ALIASES);
         const ast = parseExpr(text);
