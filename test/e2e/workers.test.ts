@@ -23,8 +23,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const RUNS: [string, string[]][] = [
   ['-o json over every line', ['-o', 'json']],
-  ['human output of a filter no prefilter narrows', ['-q', 'pid > 4000']],
-  ['-c of a numeric filter', ['-c', '-q', 'took_ms > 20']],
+  ['human output of a filter no prefilter narrows', ['-q', 'exists(accountId)']],
+  ['-c of a filter on a nested field', ['-c', '-q', 'not exists(headers.accept)']],
   ['logfmt with -k', ['-o', 'logfmt', '-k', 'time,level,message,txnId']],
 ];
 
