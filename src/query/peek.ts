@@ -104,10 +104,24 @@ class LineBytes {
   private readonly bracket = new NextHit(BRACKET);
 
   /** Where the object starts, or -1 when the line has an escape, a `"log"` key or no object. */
-  objectStart(buf: Buffer, start: number, end: number): number {
+  private objectStart(buf: Buffer, start: number, end: number): number {
     if (this.escape.within(buf, start, end) || this.docker.within(buf, start, end)) return -1;
     if (buf[start] === OPEN) return start;
     return findPrefix(buf, start, end)?.jsonStart ?? -1;
+  }
+
+  /**
+   * Where the value of the first of `keys` that the line has starts (past the colon): ABSENT
+   * when it has none of them, UNSURE when the line or the key cannot be read plainly.
+   */
+  firstValue(keys: readonly KeyHits[], buf: Buffer, start: number, end: number): number {
+    const obj = this.objectStart(buf, start, end);
+    if (obj < 0) return UNSURE;
+    for (const key of keys) {
+      const i = this.valueOf(key, buf, obj, end);
+      if (i !== ABSENT) return i;
+    }
+    return ABSENT;
   }
 
   /**
@@ -116,7 +130,7 @@ class LineBytes {
    * after `{` or `,` is structural; with no `{` or `[` between the object's start and the key,
    * the key is at depth 1.
    */
-  valueOf(key: KeyHits, buf: Buffer, obj: number, end: number): number {
+  private valueOf(key: KeyHits, buf: Buffer, obj: number, end: number): number {
     const at = key.next(buf, obj);
     if (at < 0 || at >= end) return ABSENT;
     const again = key.next(buf, at + 1);
@@ -150,12 +164,10 @@ const endsValue = (c: number | undefined): boolean => c === COMMA || c === CLOSE
 /** The canonical `level`: read from the top-level `"level"`, the first of its keys. */
 export class LevelPeeker {
   private readonly line = new LineBytes();
-  private readonly key = new KeyHits('level');
+  private readonly keys = [new KeyHits('level')];
 
   peek(buf: Buffer, start: number, end: number): number | undefined {
-    const obj = this.line.objectStart(buf, start, end);
-    if (obj < 0) return undefined;
-    const i = this.line.valueOf(this.key, buf, obj, end);
+    const i = this.line.firstValue(this.keys, buf, start, end);
     if (i < 0) return undefined;
     if (buf[i] === QUOTE) {
       const close = stringEnd(buf, i, end, 16);
@@ -179,14 +191,8 @@ export class TimePeeker {
   private readonly keys = [new KeyHits('timestamp', 'mp"'), new KeyHits('time')];
 
   peek(buf: Buffer, start: number, end: number): number | undefined {
-    const obj = this.line.objectStart(buf, start, end);
-    if (obj < 0) return undefined;
-    for (const key of this.keys) {
-      const i = this.line.valueOf(key, buf, obj, end);
-      if (i === ABSENT) continue;
-      return i === UNSURE ? undefined : readTime(buf, i, end);
-    }
-    return undefined;
+    const i = this.line.firstValue(this.keys, buf, start, end);
+    return i < 0 ? undefined : readTime(buf, i, end);
   }
 }
 
@@ -256,14 +262,8 @@ export class FieldPeeker {
   }
 
   peek(buf: Buffer, start: number, end: number): string | number | boolean | null | undefined | typeof UNSURE_VALUE {
-    const obj = this.line.objectStart(buf, start, end);
-    if (obj < 0) return UNSURE_VALUE;
-    for (const key of this.keys) {
-      const i = this.line.valueOf(key, buf, obj, end);
-      if (i === ABSENT) continue;
-      return i === UNSURE ? UNSURE_VALUE : readScalar(buf, i, end);
-    }
-    return undefined;
+    const i = this.line.firstValue(this.keys, buf, start, end);
+    return i === ABSENT ? undefined : i === UNSURE ? UNSURE_VALUE : readScalar(buf, i, end);
   }
 }
 
