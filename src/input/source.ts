@@ -84,8 +84,9 @@ export interface ChunkOptions {
   /** Keep the descriptor open between reads (false when hundreds of inputs are read at once). */
   readonly holdOpen: boolean;
   /**
-   * Reuse the read buffer: only when nothing keeps an entry past the batch it came in (no merge,
-   * tail, context or follow), so a chunk is done with once the next one is asked for.
+   * Reuse the read buffer: only when nothing keeps an entry past the batch it came in (no tail or
+   * context; the merge hands a batch on before its input reads again), so a chunk is done with
+   * once the next one is asked for.
    */
   readonly recycle?: boolean;
 }
