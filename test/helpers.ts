@@ -1,11 +1,25 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'chainsaw');
 export const fixture = (...p: string[]): string => join(ROOT, 'fixtures', ...p);
+
+/**
+ * The mixed corpus (every shape, text lines among them) repeated `times` times into a file in a
+ * fresh temporary directory: a big input made from the fixtures. `remove` deletes it.
+ */
+export function repeatedCorpus(times: number): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'chainsaw-big-'));
+  const path = join(dir, 'big.log');
+  const corpus = readFileSync(fixture('corpus', 'mixed.log'));
+  const fd = openSync(path, 'w');
+  for (let i = 0; i < times; i++) writeSync(fd, corpus);
+  closeSync(fd);
+  return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 /** An empty config home, so a developer's own config never leaks into a test. */
 const EMPTY_CONFIG = mkdtempSync(join(tmpdir(), 'chainsaw-noconfig-'));

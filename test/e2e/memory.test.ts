@@ -1,25 +1,17 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, fixture } from '../helpers.js';
+import { BIN, repeatedCorpus } from '../helpers.js';
 
 const TIME = '/usr/bin/time';
-let dir: string;
+// The mixed corpus repeated to 140 MB: enough that memory which is not given back shows.
 let big: string;
+let remove: () => void;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chainsaw-memory-'));
-  big = join(dir, 'big.log');
-  // The mixed corpus repeated to 140 MB: enough that memory which is not given back shows.
-  const corpus = readFileSync(fixture('corpus', 'mixed.log'));
-  const fd = openSync(big, 'w');
-  for (let i = 0; i < 270; i++) writeSync(fd, corpus);
-  closeSync(fd);
+  ({ path: big, remove } = repeatedCorpus(270));
 });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => remove());
 
 /** Peak RSS in MB of one run, output to /dev/null, as GNU time measures it. */
 function peakRssMb(args: string[]): Promise<{ code: number | null; mb: number; stderr: string }> {

@@ -1,25 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/parse.js';
 import { resolvePlan } from '../../src/cli/resolve.js';
 import { parallelizable } from '../../src/parallel.js';
-import { fixture, runChainsaw } from '../helpers.js';
+import { repeatedCorpus, runChainsaw } from '../helpers.js';
 
-// Worker threads only take files of 48 MB and more: the mixed corpus (every shape, text lines
-// among them) repeated to 52 MB, so segment cuts fall inside lines of every kind.
-let dir: string;
+// Worker threads only take files of 48 MB and more: the mixed corpus repeated to 52 MB, so
+// segment cuts fall inside lines of every kind.
 let big: string;
+let remove: () => void;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'chainsaw-workers-'));
-  big = join(dir, 'big.log');
-  const corpus = readFileSync(fixture('corpus', 'mixed.log'));
-  writeFileSync(big, Buffer.concat(Array.from({ length: 100 }, () => corpus)));
+  ({ path: big, remove } = repeatedCorpus(100));
 });
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => remove());
 
 const RUNS: [string, string[]][] = [
   ['-o json over every line', ['-o', 'json']],
