@@ -40,7 +40,7 @@ export async function svlogdFiles(dir: string): Promise<string[]> {
  * opened only for each read.
  */
 function* readPlainFile(path: string, opts: ChunkOptions, from = 0): Generator<Buffer> {
-  let fd = opts.holdOpen ? openSync(path, 'r') : undefined;
+  const fd = opts.holdOpen ? openSync(path, 'r') : undefined;
   // One buffer reused: the consumer is done with a chunk when it asks for the next one.
   const reused = opts.recycle ? Buffer.allocUnsafe(opts.chunkSize) : undefined;
   let pos = from;
@@ -62,7 +62,6 @@ function* readPlainFile(path: string, opts: ChunkOptions, from = 0): Generator<B
     throw wrapError(path, e);
   } finally {
     if (fd !== undefined) closeSync(fd);
-    fd = undefined;
   }
 }
 
