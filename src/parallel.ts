@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import type { Plan } from './cli/resolve.js';
 import { ChainsawError, InputError } from './errors.js';
 import { isGzip } from './input/source.js';
-import type { ErrorReporter, RunResult, Sink } from './pipeline.js';
+import type { ErrorReporter } from './pipeline.js';
+import type { RunResult, Sink } from './navigate.js';
 import { derivePrefilter } from './query/prefilter.js';
 
 /** What a worker needs to resolve the same plan as the main thread: plain data only. */

@@ -8,7 +8,7 @@ import { lineBlocks } from './input/lines.js';
 import { plainFileRuns, type ChunkOptions } from './input/source.js';
 import { Output } from './output.js';
 import type { FromWorker, PlanInput, ToWorker } from './parallel.js';
-import { InputReader, matchContext } from './pipeline.js';
+import { InputReader, matchContext } from './reader.js';
 import { makeRenderer } from './render/index.js';
 
 const NL = 0x0a;

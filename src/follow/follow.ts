@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import type { Plan } from '../cli/resolve.js';
 import type { Entry } from '../entry.js';
 import { UsageError } from '../errors.js';
-import { InputReader, entrySink, matchContext, runPipeline, type ErrorReporter, type RunResult, type Sink } from '../pipeline.js';
+import { entrySink, type RunResult, type Sink } from '../navigate.js';
+import { runPipeline, type ErrorReporter } from '../pipeline.js';
+import { InputReader, matchContext } from '../reader.js';
 import { Tailer } from './tailer.js';
 
 /** Polling catches what watch events miss (network filesystems, some rotations); watch makes it prompt. */
