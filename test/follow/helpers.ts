@@ -2,16 +2,31 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { BIN } from '../helpers.js';
 
+export interface FollowerOptions {
+  readonly env?: { [k: string]: string };
+  /** Keep only the count of output lines and the last few KB (for outputs of hundreds of MB). */
+  readonly countOnly?: boolean;
+  /** Run this instead of `node bin/chainsaw -F ARGS` (e.g. under `sh -c` for ulimit or `<(…)`). */
+  readonly command?: readonly [string, ...string[]];
+}
+
 /** A running `chainsaw -F …`, its output gathered as it comes. */
 export class Follower {
   readonly child: ChildProcessWithoutNullStreams;
   stdout = '';
   stderr = '';
+  /** Output lines so far (newlines seen). */
+  newlines = 0;
   readonly closed: Promise<number | null>;
 
-  constructor(args: readonly string[], env: { [k: string]: string } = {}) {
-    this.child = spawn(process.execPath, [BIN, '-F', ...args], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TZ: 'UTC', XDG_CONFIG_HOME: '/nonexistent', ...env } });
-    this.child.stdout.on('data', (b: Buffer) => { this.stdout += b.toString(); });
+  constructor(args: readonly string[], opts: FollowerOptions = {}) {
+    const [cmd, ...rest] = opts.command ?? [process.execPath, BIN, '-F', ...args];
+    this.child = spawn(cmd, rest, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TZ: 'UTC', XDG_CONFIG_HOME: '/nonexistent', BIN, ...opts.env } });
+    this.child.stdout.on('data', (b: Buffer) => {
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) this.newlines++;
+      this.stdout += b.toString();
+      if (opts.countOnly && this.stdout.length > 8192) this.stdout = this.stdout.slice(-4096);
+    });
     this.child.stderr.on('data', (b: Buffer) => { this.stderr += b.toString(); });
     this.closed = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
   }
@@ -29,17 +44,26 @@ export class Follower {
     }
   }
 
-  /** SIGTERM, then the exit status. */
-  async stop(): Promise<number | null> {
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+  /** SIGTERM (or another signal), then the exit status; null when it had to be killed after `ms`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', ms = 5000): Promise<number | null> {
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), ms);
     const code = await this.closed;
     clearTimeout(timer);
     return code;
   }
 
   rssKb(): number {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
+    return this.status('VmRSS');
+  }
+
+  /** Peak resident memory so far, in kB. */
+  peakKb(): number {
+    return this.status('VmHWM');
+  }
+
+  private status(field: string): number {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
     return m ? Number(m[1]) : NaN;
   }
 }

@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Follower, numbersIn, range, sleep } from './helpers.js';
+
+const WRITER = join(import.meta.dirname, 'rotating-writer.mjs');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'chainsaw-rotation-'));
+  dirs.push(d);
+  return d;
+};
+
+/** Runs the rotating writer to its end; resolves with the number of lines it wrote. */
+function write(mode: 'svlogd' | 'rename', path: string, files: number, perFile: number, lineMs = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const w = spawn(process.execPath, [WRITER, mode, path, String(files), String(perFile), String(lineMs)]);
+    let out = '';
+    w.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+    w.on('error', reject);
+    w.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`writer exited ${code}`))));
+  });
+}
+
+/** Waits until the output stops growing for `quietMs` (or its last number is `last`). */
+async function settled(f: { newlines: number; stdout: string }, last: number, quietMs = 1500, maxMs = 15_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  let seen = -1;
+  let since = Date.now();
+  while (Date.now() < until) {
+    if (f.stdout.endsWith(`n=${last}"}\n`)) return;
+    if (f.newlines !== seen) {
+      seen = f.newlines;
+      since = Date.now();
+    } else if (Date.now() - since > quietMs) {
+      return;
+    }
+    await sleep(50);
+  }
+}
+
+/** `tail -F` on the same path, for comparison. */
+class Tail {
+  readonly child;
+  stdout = '';
+  newlines = 0;
+  constructor(path: string) {
+    this.child = spawn('tail', ['-n', '0', '-F', path], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.child.stdout.on('data', (b: Buffer) => {
+      this.stdout += b.toString();
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) this.newlines++;
+    });
+  }
+  stop(): void {
+    this.child.kill('SIGTERM');
+  }
+}
+
+/** Lost, repeated and out-of-order counts of what was shown, against 0..total-1. */
+function tally(got: readonly number[], total: number): { lost: number; repeated: number; backwards: number } {
+  const seen = new Set(got);
+  let backwards = 0;
+  for (let i = 1; i < got.length; i++) if (got[i]! <= got[i - 1]!) backwards++;
+  return { lost: total - seen.size, repeated: got.length - seen.size, backwards };
+}
+
+describe('-F under rotation at full speed (issue 11)', () => {
+  it('an svlogd DIR: 1,000 rotations at full speed, every line once, in order', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'current'), '');
+    const f = new Follower(['-n', '0', '-o', 'raw', dir]);
+    await sleep(500);
+    const total = await write('svlogd', dir, 1000, 20);
+    await settled(f, total - 1);
+    const code = await f.stop();
+    const got = numbersIn(f.lines());
+    console.log(`svlogd dir, 1000 rotations: ${JSON.stringify(tally(got, total))} of ${total}`);
+    expect(tally(got, total)).toEqual({ lost: 0, repeated: 0, backwards: 0 });
+    expect(got).toEqual(range(0, total));
+    expect(f.stderr).toBe('');
+    expect(code).toBe(0);
+  }, 30_000);
+
+  it('an svlogd DIR at one line per ms, 5 lines per file: every line once, in order', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'current'), '');
+    const f = new Follower(['-n', '0', '-o', 'raw', dir]);
+    await sleep(500);
+    const total = await write('svlogd', dir, 300, 5, 1);
+    await settled(f, total - 1);
+    expect(await f.stop()).toBe(0);
+    expect(numbersIn(f.lines())).toEqual(range(0, total));
+  }, 30_000);
+
+  it('a FILE renamed away 1,000 times at full speed: no more lost than tail -F in the same run, nothing repeated', async () => {
+    const path = join(tmp(), 'app.log');
+    writeFileSync(path, '');
+    const f = new Follower(['-n', '0', '-o', 'raw', path]);
+    const tail = new Tail(path);
+    await sleep(500);
+    const total = await write('rename', path, 1000, 20);
+    await Promise.all([settled(f, total - 1), settled(tail, total - 1)]);
+    tail.stop();
+    expect(await f.stop()).toBe(0);
+    const ours = tally(numbersIn(f.lines()), total);
+    const theirs = tally(numbersIn(tail.stdout.split('\n')), total);
+    console.log(`renamed file, 1000 rotations of ${total} lines: chainsaw ${JSON.stringify(ours)}, tail -F ${JSON.stringify(theirs)}`);
+    expect(ours.repeated).toBe(0);
+    expect(ours.backwards).toBe(0);
+    expect(ours.lost).toBeLessThanOrEqual(theirs.lost);
+  }, 30_000);
+
+  it('a FILE renamed away at one line per ms, 5 lines per file: no more lost than tail -F in the same run', async () => {
+    const path = join(tmp(), 'app.log');
+    writeFileSync(path, '');
+    const f = new Follower(['-n', '0', '-o', 'raw', path]);
+    const tail = new Tail(path);
+    await sleep(500);
+    const total = await write('rename', path, 300, 5, 1);
+    await Promise.all([settled(f, total - 1), settled(tail, total - 1)]);
+    tail.stop();
+    expect(await f.stop()).toBe(0);
+    const ours = tally(numbersIn(f.lines()), total);
+    const theirs = tally(numbersIn(tail.stdout.split('\n')), total);
+    console.log(`renamed file, one line per ms: chainsaw ${JSON.stringify(ours)}, tail -F ${JSON.stringify(theirs)}`);
+    expect(ours.repeated).toBe(0);
+    expect(ours.backwards).toBe(0);
+    expect(ours.lost).toBeLessThanOrEqual(theirs.lost);
+  }, 30_000);
+});
