@@ -5,6 +5,9 @@ import type { LineSplitter } from '../input/lines.js';
 
 const FINGERPRINT = 64;
 const NL = Buffer.from('\n');
+const NL_BYTE = 0x0a;
+/** An unfinished line shorter than this is left in the file until its newline comes. */
+const HOLD = 64 * 1024;
 /** Files found at a followed path and held open, waiting their turn: past this many, newer ones are not opened. */
 const MAX_WAITING = 64;
 
@@ -144,14 +147,16 @@ abstract class FileTailer implements Followed {
         got = 0;
         f.final = true;
       }
-      if (got > 0) {
-        f.pos += got;
-        const chunk = scratch.subarray(0, got);
+      const take = this.taken(scratch, got, f);
+      if (take > 0) {
+        f.pos += take;
+        const chunk = scratch.subarray(0, take);
         this.remember(chunk);
         for (const b of this.lines.push(chunk)) blocks.push(b);
         more = true;
         break;
       }
+      // At the end, or only the start of a line there so far.
       if (!f.final) {
         if (!this.replaced(f)) break;
         // What was written before the rotation may have come after the read that found the end.
@@ -168,6 +173,17 @@ abstract class FileTailer implements Followed {
     this.notices = [];
     this.errors = [];
     return out;
+  }
+
+  /**
+   * How much of what was read to take now. The end of a line whose newline has not come yet is
+   * left in the file and read again with what follows, until there are HOLD bytes of it: a line
+   * written a byte at a time is gathered by the line splitter in pieces of HOLD, not of a byte.
+   */
+  private taken(scratch: Buffer, got: number, f: OpenFile): number {
+    if (got === 0 || f.final) return got;
+    const partial = got - (scratch.lastIndexOf(NL_BYTE, got - 1) + 1);
+    return partial > 0 && partial < HOLD ? got - partial : got;
   }
 
   /** A finished file's unfinished last line is final: it goes out with a newline. */
