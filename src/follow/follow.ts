@@ -87,11 +87,14 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
     readers.push(new InputReader({ name: t.path }, i, ctx));
     // The directory's watch sees the file change, and a new file take its name.
     watched.push([kinds[i] === 'dir' ? name : dirname(t.path)]);
-    const size = t.start(undefined);
+    // The last records are read before the file is held open: near the descriptor limit, a file
+    // either shows them and is followed, or is reported.
+    const size = await stat(t.path).then((st) => (st.isFile() ? st.size : undefined), () => undefined);
     if (size !== undefined && plan.tail && plan.tail > 0) {
       const last = await readers[i]!.lastMatches(plan.tail, size).catch(() => undefined);
       if (last) show(last);
     }
+    t.start(size);
   }
   await sink.output.flush(true);
 

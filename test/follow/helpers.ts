@@ -19,16 +19,29 @@ export class Follower {
   newlines = 0;
   readonly closed: Promise<number | null>;
 
+  private static running = new Set<Follower>();
+
+  /** Kills what a failed test left running. */
+  static killAll(): void {
+    for (const f of Follower.running) f.child.kill('SIGKILL');
+  }
+
   constructor(args: readonly string[], opts: FollowerOptions = {}) {
     const [cmd, ...rest] = opts.command ?? [process.execPath, BIN, '-F', ...args];
-    this.child = spawn(cmd, rest, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TZ: 'UTC', XDG_CONFIG_HOME: '/nonexistent', BIN, ...opts.env } });
+    // A shell's stdin is not a socket (bash would take that for sshd and read ~/.bashrc).
+    const stdio = opts.command ? (['ignore', 'pipe', 'pipe'] as const) : (['pipe', 'pipe', 'pipe'] as const);
+    this.child = spawn(cmd, rest, { stdio: [...stdio], env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', TZ: 'UTC', XDG_CONFIG_HOME: '/nonexistent', BIN, ...opts.env } }) as ChildProcessWithoutNullStreams;
     this.child.stdout.on('data', (b: Buffer) => {
       for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) this.newlines++;
       this.stdout += b.toString();
       if (opts.countOnly && this.stdout.length > 8192) this.stdout = this.stdout.slice(-4096);
     });
     this.child.stderr.on('data', (b: Buffer) => { this.stderr += b.toString(); });
-    this.closed = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+    Follower.running.add(this);
+    this.closed = new Promise((resolve) => this.child.on('close', (code) => {
+      Follower.running.delete(this);
+      resolve(code);
+    }));
   }
 
   lines(): string[] {

@@ -7,6 +7,7 @@ import { Follower, sleep } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
+  Follower.killAll();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const tmp = () => {

@@ -8,6 +8,7 @@ import { Follower, numbersIn, range, sleep } from './helpers.js';
 const WRITER = join(import.meta.dirname, 'rotating-writer.mjs');
 const dirs: string[] = [];
 afterEach(() => {
+  Follower.killAll();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const tmp = () => {
