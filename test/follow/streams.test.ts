@@ -123,4 +123,16 @@ describe('-F on pipes, FIFOs and devices: read as streams; SIGINT/SIGTERM end it
     const reported = said.map((l) => Number(/f(\d+)\.log/.exec(l)![1]));
     expect([...numbersIn(f.lines()), ...reported].sort((a, b) => a - b)).toEqual(range(0, files.length));
   });
+
+  it('output blocked on a reader that does not read: SIGTERM still ends it', async () => {
+    const path = join(tmp(), 'big.log');
+    writeFileSync(path, range(0, 50_000).map(numbered).join(''));
+    const f = new Follower(['-n', '50000', '-o', 'raw', path]);
+    f.child.stdout.pause();
+    await sleep(800);
+    const started = Date.now();
+    const code = await f.stop('SIGTERM', 4000);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(code).not.toBeNull();
+  });
 });
