@@ -131,22 +131,4 @@ describe('-F under rotation at full speed (issue 11)', () => {
     expect(ours.backwards).toBe(0);
     expect(ours.lost).toBeLessThanOrEqual(theirs.lost + NOISE * total);
   }, 30_000);
-
-  it('a FILE renamed away at one line per ms, 5 lines per file: no more lost than tail -F in the same run', async () => {
-    const path = join(tmp(), 'app.log');
-    writeFileSync(path, '');
-    const f = new Follower(['-n', '0', '-o', 'raw', path]);
-    const tail = new Tail(path);
-    await sleep(500);
-    const total = await write('rename', path, 200, 5, 1);
-    await Promise.all([settled(f, total - 1), settled(tail, total - 1)]);
-    tail.stop();
-    expect(await f.stop()).toBe(0);
-    const ours = tally(numbersIn(f.lines()), total);
-    const theirs = tally(numbersIn(tail.stdout.split('\n')), total);
-    console.log(`renamed file, one line per ms: chainsaw ${JSON.stringify(ours)}, tail -F ${JSON.stringify(theirs)}`);
-    expect(ours.repeated).toBe(0);
-    expect(ours.backwards).toBe(0);
-    expect(ours.lost).toBeLessThanOrEqual(theirs.lost + NOISE * total);
-  }, 30_000);
 });
