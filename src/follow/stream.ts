@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { InputError, describeSystemError } from '../errors.js';
 import type { LineSplitter } from '../input/lines.js';
-import type { Followed, NewLines, Poll } from './tailer.js';
+import { finishLine, type Followed, type NewLines, type Poll } from './tailer.js';
 
 /**
  * A FIFO, pipe or device followed as `tail -F` does: read as a stream, never by position (a pipe
@@ -72,8 +72,7 @@ export class StreamTailer implements Followed {
     }
     if (this.ended) {
       // A writer's unfinished last line is final.
-      const rest = [...this.lines.end()];
-      if (rest.length) blocks.push(Buffer.concat([...rest, Buffer.from('\n')]));
+      finishLine(this.lines, blocks);
       this.lines = this.newLines();
       this.stream?.destroy();
       this.stream = undefined;

