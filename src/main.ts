@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ChainsawError, InputError, QuerySyntaxError, describeSystemError } from './errors.js';
 import { loadConfig } from './cli/config.js';
+import type { Shell } from './cli/doc/completions.js';
 import { renderHelp } from './cli/flags.js';
 import { parseArgs } from './cli/parse.js';
 import { resolvePlan } from './cli/resolve.js';
@@ -44,6 +45,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const args = parseArgs(words);
     if (args.help) {
       io.stdout.write(renderHelp());
+      return 0;
+    }
+    if (args.completions) {
+      const { renderCompletions } = await import('./cli/doc/completions.js');
+      io.stdout.write(renderCompletions(args.completions as Shell));
       return 0;
     }
     if (args.version) {

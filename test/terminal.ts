@@ -1,0 +1,62 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** Whether a command is on the PATH. */
+export function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+let sessions = 0;
+
+/**
+ * A real terminal: a tmux server of its own (its own socket) running one command in an 80×24
+ * window. Keys are typed with send-keys and the screen is read with capture-pane, as a person
+ * would see it.
+ */
+export class Terminal {
+  private readonly socket = `chainsaw-test-${process.pid}-${sessions++}`;
+
+  constructor(command: string, env: { [k: string]: string } = {}, size = { columns: 80, rows: 24 }) {
+    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+    this.tmux('new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), ...envArgs, command);
+    // The window stays after the command ends, so its last screen can still be read.
+    this.tmux('set-option', '-t', '0', 'remain-on-exit', 'on');
+  }
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  }
+
+  /** Types keys (tmux key names such as Tab, Enter, C-c, or literal text). */
+  send(...keys: string[]): void {
+    this.tmux('send-keys', '-t', '0', ...keys);
+  }
+
+  /** The screen as text, trailing blank lines dropped. */
+  screen(): string {
+    return this.tmux('capture-pane', '-p', '-t', '0').replace(/\n+$/, '\n');
+  }
+
+  /** Whether the command in the window has ended. */
+  ended(): boolean {
+    return this.tmux('display-message', '-p', '-t', '0', '#{pane_dead}').trim() === '1';
+  }
+
+  /** Waits until the screen satisfies `test`; throws with the screen after `ms`. */
+  async waitFor(test: (screen: string) => boolean, ms = 5000): Promise<string> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const s = this.screen();
+      if (test(s)) return s;
+      if (Date.now() > until) throw new Error(`terminal never showed what was waited for; the screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  close(): void {
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // Already gone.
+    }
+  }
+}
