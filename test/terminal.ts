@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Whether a command is on the PATH. */
 export function have(cmd: string): boolean {
@@ -6,6 +9,13 @@ export function have(cmd: string): boolean {
 }
 
 let sessions = 0;
+
+/**
+ * tmux runs a session's command with the user's shell, which may read a startup file that resets
+ * PATH (bash with BASH_ENV): the tests' tmux uses /bin/sh, and no user configuration.
+ */
+const CONFIG = join(mkdtempSync(join(tmpdir(), 'chainsaw-tmux-')), 'tmux.conf');
+writeFileSync(CONFIG, 'set -g default-shell /bin/sh\n');
 
 /**
  * A real terminal: a tmux server of its own (its own socket) running one command in an 80×24
@@ -16,14 +26,15 @@ export class Terminal {
   private readonly socket = `chainsaw-test-${process.pid}-${sessions++}`;
 
   constructor(command: string, env: { [k: string]: string } = {}, size = { columns: 80, rows: 24 }) {
-    const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    this.tmux('new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), ...envArgs, command);
+    // Assignments before exec, not tmux's -e: tmux gives a new pane the client's PATH.
+    const assign = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join(' ');
+    this.tmux('new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), `${assign} exec ${command}`);
     // The window stays after the command ends, so its last screen can still be read.
     this.tmux('set-option', '-t', '0', 'remain-on-exit', 'on');
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-L', this.socket, '-f', CONFIG, ...args], { encoding: 'utf8' });
   }
 
   /** Types keys (tmux key names such as Tab, Enter, C-c, or literal text). */

@@ -16,6 +16,8 @@ export interface FlagDef {
   readonly choices?: readonly string[];
   /** Values offered by shell completion when they are not `choices` (the level names). */
   readonly suggest?: readonly string[];
+  /** A boolean that is also written `--no-NAME` to turn it off. */
+  readonly negatable?: boolean;
   /** The value is a file name (shell completion offers files). */
   readonly file?: boolean;
   readonly summary: string;
@@ -68,6 +70,9 @@ export const FLAGS = [
     summary: 'Show times in local time, and read zone-less TIME arguments as local.' },
   { name: 'tz', type: 'string', category: 'output', arg: 'ZONE',
     summary: 'Show times in the IANA zone ZONE (default UTC, shown with Z).' },
+  { name: 'pager', type: 'boolean', category: 'output', negatable: true,
+    summary: 'Page human and table output on a terminal (default); --no-pager never pages.',
+    doc: 'The pager is $CHAINSAW_PAGER, else $PAGER, else less; LESS=FRX is set when LESS is unset, so output shorter than a screen is printed at once and colors pass. Never while following, nor when standard output is not a terminal; by default not for -c, --stats or the json, raw, logfmt, csv and tsv modes, which --pager pages too. Quitting the pager ends chainsaw quietly, status 0. An empty pager or cat means none.' },
   { name: 'count', short: 'c', type: 'boolean', category: 'output',
     summary: 'Print only the number of matching records.' },
   { name: 'stats', type: 'boolean', category: 'output',
@@ -106,6 +111,7 @@ export function flagWords(f: FlagDef): string[] {
     ...(f.short ? [`-${f.short}`] : []),
     ...(f.aliases ?? []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`)),
     f.name === 'merge' || f.name === 'config' ? `--no-${f.name}` : `--${f.name}`,
+    ...(f.negatable ? [`--no-${f.name}`] : []),
   ];
 }
 
