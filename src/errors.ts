@@ -21,6 +21,8 @@ export class UsageError extends ChainsawError {
 export class QuerySyntaxError extends ChainsawError {
   readonly source: string;
   readonly start: number;
+  /** The option the expression came with: -q, -g. */
+  label = '-q';
   constructor(reason: string, source: string, start: number) {
     super(reason, 'QUERY', 2);
     this.name = 'QuerySyntaxError';
@@ -28,11 +30,22 @@ export class QuerySyntaxError extends ChainsawError {
     this.start = start;
   }
 
-  /** `reason at column N`, the source echoed, and a caret under the column. */
-  describe(label: string): string {
+  /**
+   * `reason at column N`, the source echoed, and a caret under the column. A long source is shown
+   * as the 72 characters around the column, cut with `…`.
+   */
+  describe(prefix: string): string {
     const col = this.start + 1;
-    const shown = this.source.replace(/[\x00-\x1f\x7f]/g, ' ');
-    return `${label}: ${this.message} at column ${col}\n    ${shown}\n    ${' '.repeat(this.start)}^`;
+    const WINDOW = 72;
+    let from = 0;
+    let to = this.source.length;
+    if (to > WINDOW) {
+      from = Math.max(0, Math.min(this.start - WINDOW / 2, to - WINDOW));
+      to = from + WINDOW;
+    }
+    const shown = `${from > 0 ? '…' : ''}${this.source.slice(from, to).replace(/[\x00-\x1f\x7f-\x9f]/g, ' ')}${to < this.source.length ? '…' : ''}`;
+    const caret = this.start - from + (from > 0 ? 1 : 0);
+    return `${prefix}: ${this.message} at column ${col}\n    ${shown}\n    ${' '.repeat(caret)}^`;
   }
 }
 

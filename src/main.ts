@@ -9,6 +9,7 @@ import { Output } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
 import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
 import { runPipeline } from './pipeline.js';
+import { printExpr } from './query/print.js';
 import { levelName } from './record/levels.js';
 import { makeRenderer } from './render/index.js';
 import { renderStatsJson, renderStatsText } from './render/stats.js';
@@ -31,7 +32,7 @@ export function version(): string {
 }
 
 function describe(e: unknown): string {
-  if (e instanceof QuerySyntaxError) return e.describe('chainsaw: -q');
+  if (e instanceof QuerySyntaxError) return e.describe(`chainsaw: ${e.label}`);
   if (e instanceof ChainsawError) return `chainsaw: ${e.message}`;
   const err = e as Error;
   return `chainsaw: internal error: ${err?.message ?? String(e)}`;
@@ -78,6 +79,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       words, env: { ...io.env }, stdoutIsTTY: io.stdout.isTTY === true, stdoutColumns: io.stdout.columns, aliases: config.aliases, now: Date.now(),
     };
     const plan = await resolvePlan(args, { ...planInput, stdin: io.stdin });
+    if (args.explain) {
+      if (plan.expr) io.stdout.write(`${printExpr(plan.expr)}\n`);
+      return 0;
+    }
 
     pager = plan.pager ? await openPager(io, say) : undefined;
     output = new Output(pager?.input ?? io.stdout);

@@ -38,6 +38,9 @@ export const FLAGS = [
   { name: 'query', short: 'q', type: 'array', category: 'filter', arg: 'EXPR',
     summary: 'Keep records matching the filter expression; repeatable, ANDed.',
     doc: 'See FILTER EXPRESSIONS below. Several -q options are ANDed with each other and with the other filter options.' },
+  { name: 'graylog', short: 'g', type: 'array', category: 'filter', arg: 'QUERY',
+    summary: "Keep records matching a Graylog search query (Lucene syntax); repeatable, ANDed.",
+    doc: 'See GRAYLOG QUERIES below: txnId:abc, source:api*, status:[500 TO 504], NOT _exists_:accountId, "connection refused" AND level:<=3. --explain prints the -q expression a query becomes.' },
   { name: 'txn', short: 't', type: 'array', category: 'filter', arg: 'ID',
     summary: 'Keep records whose txnId is ID; repeatable, ORed.',
     doc: 'The same as -q \'txnId == "ID"\'. The canonical txnId is taken from txnId, _txnId, txn_id, _txn_id, transaction.id, trace_id or traceId.' },
@@ -55,6 +58,8 @@ export const FLAGS = [
     summary: 'Keep records before TIME.' },
   { name: 'invalid', type: 'string', category: 'filter', arg: 'show|hide', choices: ['show', 'hide'],
     summary: 'Keep or drop lines that are not JSON objects when filtering (default hide).' },
+  { name: 'explain', type: 'boolean', category: 'filter',
+    summary: 'Print the -q expression that the filters (-g, -q, -t, -l, ...) compile to, and exit.' },
   { name: 'strict', type: 'boolean', category: 'filter',
     summary: 'Make the first line that is not a JSON object an error (exit 2, FILE:LINE: reason).' },
 

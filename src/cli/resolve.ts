@@ -6,6 +6,7 @@ import { withAliases, type AliasTable } from '../record/shapes.js';
 import { parseUserTime, zoneFormatter } from '../record/time.js';
 import { and, field, or, str, type Expr } from '../query/ast.js';
 import { compileExpr, type Predicate } from '../query/compile.js';
+import { graylogExpr } from '../query/graylog-expr.js';
 import { parseExpr } from '../query/parser.js';
 import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js';
 import { makeTheme } from '../render/theme.js';
@@ -120,6 +121,16 @@ function uniqueLabels(inputs: readonly InputSpec[]): string[] {
   return new Set(base).size === base.length ? base : inputs.map((i) => (i.stdin ? '-' : i.name));
 }
 
+/** Runs a parse, marking its syntax error with the option it came with. */
+function labelled<T>(label: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof QuerySyntaxError) e.label = label;
+    throw e;
+  }
+}
+
 interface FilterPart { readonly label: string; readonly source: string; readonly expr: Expr }
 
 export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan> {
@@ -128,6 +139,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
   const parts: FilterPart[] = [];
 
   for (const q of list(args.query)) parts.push({ label: '-q', source: q, expr: parseExpr(q) });
+  for (const g of list(args.graylog)) parts.push({ label: '-g', source: g, expr: labelled('-g', () => graylogExpr(g)) });
   const txns = list(args.txn);
   if (txns.length) {
     parts.push({ label: '-t', source: '', expr: or(txns.map((t) => ({ kind: 'compare', op: '==', left: field(['txnId']), right: str(t), span: { start: 0, end: 0 } }))) });
@@ -150,7 +162,8 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     try {
       return compileExpr(p.expr, { source: p.source, now, local });
     } catch (e) {
-      if (e instanceof QuerySyntaxError && p.label !== '-q') throw new UsageError(`${p.label}: ${e.message}`);
+      if (e instanceof QuerySyntaxError && p.label === '-g') e.label = '-g';
+      else if (e instanceof QuerySyntaxError && p.label !== '-q') throw new UsageError(`${p.label}: ${e.message}`);
       throw e;
     }
   });
@@ -160,7 +173,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
   const names = args._.map(String);
   const inputs: InputSpec[] = names.length === 0 ? [{ name: '-', stdin: r.stdin }]
     : names.map((n) => (n === '-' ? { name: '-', stdin: r.stdin } : { name: n }));
-  if (inputs.some((i) => i.stdin) && r.stdin.isTTY) {
+  if (inputs.some((i) => i.stdin) && r.stdin.isTTY && args.explain !== true) {
     throw new UsageError('no input: name a FILE or DIR, or pipe logs to standard input (see --help)');
   }
   if (inputs.filter((i) => i.stdin).length > 1) throw new UsageError('standard input (-) named more than once');

@@ -5,6 +5,7 @@ import { levelOf } from '../record/levels.js';
 import type { LogRecord } from '../record/record.js';
 import { parseUserTime, timeOf } from '../record/time.js';
 import type { CompareOp, Expr, Operand, Span } from './ast.js';
+import { withinEdits, wordsOf } from './fuzzy.js';
 
 export type Predicate = (rec: LogRecord) => boolean;
 type Getter = (rec: LogRecord) => readonly unknown[];
@@ -127,6 +128,16 @@ class Compiler {
       case 'exists': {
         const get = this.getter(e.field);
         return (r) => get(r).some((v) => v !== undefined);
+      }
+      case 'fuzzy': {
+        const get = this.getter(e.field);
+        const want = e.text.toLowerCase();
+        const near = (v: unknown): boolean => {
+          const text = asText(v);
+          if (text === undefined) return false;
+          return e.words ? wordsOf(text).some((w) => withinEdits(w, want, e.distance)) : withinEdits(text.toLowerCase(), want, e.distance);
+        };
+        return (r) => get(r).some(near);
       }
       case 'lone': return this.lone(e.operand);
       case 'compare': return this.compare(e.op, e.left, e.right);

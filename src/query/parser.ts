@@ -8,7 +8,9 @@ import { tokenize, type Token } from './lexer.js';
  *     and     := unary (("and" | "&&") unary)*
  *     unary   := ("not" | "!") unary | "(" expr ")" | test
  *     test    := operand (op operand)? | "exists" "(" field ")"
+ *              | ("fuzzy" | "fuzzyword") "(" field "," string "," number ")"
  */
+const MAX_FUZZY = 2;
 const MAX_DEPTH = 500;
 
 class Parser {
@@ -95,7 +97,24 @@ class Parser {
       this.expect(')', "')'");
       return { kind: 'exists', field: f };
     }
+    const fn = t.kind === 'name' ? t.text.toLowerCase() : '';
+    if ((fn === 'fuzzy' || fn === 'fuzzyword') && this.peek(1).kind === '(') return this.parseFuzzy(fn === 'fuzzyword');
     return this.parseTest();
+  }
+
+  /** `fuzzy(field, "text", N)`: N is 0, 1 or 2, as Lucene allows. */
+  private parseFuzzy(words: boolean): Expr {
+    this.next();
+    this.next();
+    const field = this.parseFieldOperand();
+    this.expect(',', "','");
+    const text = this.expect('string', 'a quoted text');
+    this.expect(',', "','");
+    const n = this.peek();
+    if (n.kind !== 'number' || !Number.isInteger(n.number) || n.number! < 0 || n.number! > MAX_FUZZY) this.fail(`expected an edit distance 0 to ${MAX_FUZZY}`, n);
+    this.next();
+    this.expect(')', "')'");
+    return { kind: 'fuzzy', field, text: text.text, distance: n.number!, words };
   }
 
   private parseTest(): Expr {
