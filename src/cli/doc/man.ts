@@ -11,6 +11,7 @@ or       := and (("or" | "||") and)*
 and      := unary (("and" | "&&") unary)*
 unary    := ("not" | "!") unary | "(" expr ")" | test
 test     := operand (op operand)? | "exists" "(" field ")"
+          | ("fuzzy" | "fuzzyword") "(" field "," string "," number ")"
 op       := "==" | "=" | "!=" | "<" | "<=" | ">" | ">=" | "~" | "!~"
           | "contains" | "in" | "startswith" | "endswith"
 operand  := field | string | number | regex | list | true | false | null
@@ -43,6 +44,11 @@ time >= "2011\\-12\\-26 09:14" and time < "2011\\-12\\-26 09:20"
 $.level == 3
 .fi
 .RE`],
+  ['GRAYLOG QUERIES', `\-g QUERY takes the query language of Graylog's search bar (Lucene query_string), so a query can be pasted from Graylog or a runbook written for it, and gives the records Graylog would give. Field names are GELF additional fields without their _ (txnId:abc finds _txnId) or with it (_txnId:abc); source and host are the host; message, full_message, level, facility and timestamp are as in Graylog; any other name is found as in \-q.
+.PP
+On message and full_message a value matches a word of the text ignoring case (words are runs of letters and digits), "a phrase" consecutive words, and wildcards and /regexes/ one whole word; on source and host the whole value ignoring case; on every other field the whole value exactly, numbers and numeric strings numerically (status:404 finds 404 and "404"). Wildcards * and ?, a leading one too; ranges [a TO b], {a TO b}, [a TO b}, * for an open end, and field:>=500, status:(>=400 AND <500); numbers compare as numbers, timestamp as times (the forms of \-\-since), anything else as strings. _exists_:field; AND, &&, OR, ||, NOT, !, +term (must), \-term (must not), parentheses, field:(a OR b); clauses side by side are ORed, and AND binds tighter than OR. A term without a field matches a word of message or full_message or any field's whole value. term~ and term~N are fuzzy (N edits, swaps included, at most 2; ignoring case); "a b"~N lets the words stand N positions apart; ^N is accepted and changes nothing. \\ escapes a special character.
+.PP
+\-\-explain prints the \-q expression a query compiles to (fuzzy terms use fuzzy() and fuzzyword(), which \-q also accepts). Errors point at the column, as for \-q.`],
   ['TIME', `TIME is ISO 8601 / RFC 3339, full or partial (2011\\-12\\-26, 2011\\-12\\-26 09:14, 09:14 meaning today), epoch seconds (1324830675.076), a duration ago (15m, 2h, 1d, 90s, 1h30m), now, today or yesterday. Without a zone it is UTC, or local time with \\-\\-local.`],
   ['EXIT STATUS', `0 when at least one record matched (or, without filters, was printed); 1 when none did; 2 on an error (a bad option, a bad expression, an unreadable input), even if other inputs matched. An unreadable input is reported on standard error as chainsaw: FILE: reason, and the other inputs are still read. A closed pipe (chainsaw ... | head) ends chainsaw quietly with status 0.`],
   ['ENVIRONMENT', `NO_COLOR turns color off, FORCE_COLOR turns it on (for \\-\\-color auto). CHAINSAW_OPTIONS holds default options as shell words. CHAINSAW_NO_FASTPATH=1 turns off byte prefilters and other fast paths (for comparing outputs). CHAINSAW_WORKERS=N lets a run that parses every line of one big file use N worker threads (off by default: faster, but each thread costs memory). CHAINSAW_DEBUG=1 adds a stack trace to internal errors. CHAINSAW_PAGER, else PAGER, names the pager (default less; empty or cat for none); LESS defaults to FRX for it. COLUMNS is the width table output fits when standard output is not a terminal.`],
