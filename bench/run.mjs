@@ -136,6 +136,12 @@ async function main() {
         // Off by default (memory): shown for what two worker threads give.
         { label: 'chainsaw, CHAINSAW_WORKERS=2', argv: [CHAINSAW, '--color', 'always', 'BUNYAN'], env: { CHAINSAW_WORKERS: '2' } }],
       check: (c, p) => p[0].skipped || p[0].wall >= 3 * c.wall },
+    { name: 'graylog-txn', what: "chainsaw -g 'txnId:TXN' -o raw (a Graylog query)", target: '<= 1.1x its -t twin', input: gelf,
+      sides: [{ label: "-g 'txnId:TXN'", argv: [CHAINSAW, '-g', `txnId:${txn}`, '-o', 'raw', gelf] }, { label: '-t TXN', argv: [CHAINSAW, '-t', txn, '-o', 'raw', gelf] }],
+      check: (c, p) => c.wall <= 1.1 * p[0].wall },
+    { name: 'graylog-level', what: "chainsaw -g 'level:<=3' -o json (a Graylog query)", target: '<= 1.1x its -l twin', input: gelf,
+      sides: [{ label: "-g 'level:<=3'", argv: [CHAINSAW, '-g', 'level:<=3', '-o', 'json', gelf] }, { label: '-l err', argv: [CHAINSAW, '-l', 'err', '-o', 'json', gelf] }],
+      check: (c, p) => c.wall <= 1.1 * p[0].wall },
     { name: 'tail', what: 'chainsaw -n 20 -l err', target: '<= 5% of a full scan', input: gelf,
       sides: [{ label: 'chainsaw -n 20', argv: [CHAINSAW, '-n', '20', '-l', 'err', gelf] }, { label: 'full scan -l err', argv: [CHAINSAW, '-l', 'err', gelf] }],
       check: (c, p) => c.wall <= 0.05 * p[0].wall },
