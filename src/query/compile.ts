@@ -5,6 +5,7 @@ import { levelOf } from '../record/levels.js';
 import type { LogRecord } from '../record/record.js';
 import { parseUserTime, timeOf } from '../record/time.js';
 import type { CompareOp, Expr, Operand, Span } from './ast.js';
+import { compileUserRegex, regexError, type TextMatcher } from './regex.js';
 
 export type Predicate = (rec: LogRecord) => boolean;
 type Getter = (rec: LogRecord) => readonly unknown[];
@@ -85,7 +86,7 @@ export function testFor(op: Exclude<CompareOp, '!=' | '!~' | 'in'>): Test {
     case '>=': return (a, b) => (order(a, b) ?? NaN) >= 0;
     case '~': return (a, b) => {
       const s = asText(a);
-      return s !== undefined && (b as RegExp).test(s);
+      return s !== undefined && (b as TextMatcher).test(s);
     };
     case 'contains': return (a, b) => {
       if (Array.isArray(a)) return a.some((x) => looseEqual(x, b));
@@ -109,6 +110,15 @@ const isField = (o: Operand, name: string): boolean => o.kind === 'field' && o.p
 
 class Compiler {
   constructor(private readonly opts: CompileOptions) {}
+
+  /** A user's pattern, run in linear time (see regex.ts); an invalid or unsafe one fails at its column. */
+  private regex(source: string, flags: string, span: Span): TextMatcher {
+    try {
+      return compileUserRegex(source, flags);
+    } catch (e) {
+      fail(this.opts, regexError(e), span);
+    }
+  }
 
   compile(e: Expr): Predicate {
     switch (e.kind) {
@@ -144,7 +154,7 @@ class Compiler {
         };
       }
       case 'regex': {
-        const re = new RegExp(o.source, o.flags);
+        const re = this.regex(o.source, o.flags, o.span);
         return (r) => {
           const m = asText(r.message);
           return m !== undefined && re.test(m);
@@ -174,7 +184,7 @@ class Compiler {
       }
       case 'jsonpath': return jsonPathGetter(o.path, this.opts, o.span);
       case 'regex': {
-        const re = new RegExp(o.source, o.flags);
+        const re = this.regex(o.source, o.flags, o.span);
         return () => [re];
       }
       case 'list': {
@@ -238,12 +248,7 @@ class Compiler {
     if (scale && ordered) {
       getB = this.scaled(right, scale);
     } else if (op === '~' && (right.kind === 'string')) {
-      let re: RegExp;
-      try {
-        re = new RegExp(right.value);
-      } catch (e) {
-        fail(this.opts, `invalid regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, right.span);
-      }
+      const re = this.regex(right.value, '', right.span);
       getB = () => [re];
     } else {
       getB = this.getter(right);
@@ -259,7 +264,7 @@ class Compiler {
       // A field on the right of ~: its text is the pattern.
       const raw = getB;
       getB = (r) => raw(r).flatMap((v) => {
-        try { return typeof v === 'string' ? [new RegExp(v)] : []; } catch { return []; }
+        try { return typeof v === 'string' ? [compileUserRegex(v, '')] : []; } catch { return []; }
       });
     }
     const test = testFor(op);
