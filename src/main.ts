@@ -9,6 +9,7 @@ import { parallelizable, runParallel, workerCount, type PlanInput } from './para
 import { runPipeline } from './pipeline.js';
 import { levelName } from './record/levels.js';
 import { makeRenderer } from './render/index.js';
+import { escapeMessage } from './render/escape.js';
 import { renderStatsJson, renderStatsText } from './render/stats.js';
 import { StatsCollector } from './stats.js';
 
@@ -35,7 +36,8 @@ function describe(e: unknown): string {
 
 /** Runs chainsaw; returns the exit status (0 matched, 1 nothing matched, 2 error). Never exits. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  // A message may name a file or quote a value from the logs: its unsafe characters are escaped.
+  const say = (s: string) => io.stderr.write(`${escapeMessage(s.replace(/\n$/, ''))}\n`);
   let output: Output | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
@@ -77,7 +79,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (plan.count) output.write(`${result.matched}\n`);
     if (stats) {
       const summary = stats.summary();
-      output.write(plan.output === 'json' ? renderStatsJson(summary) : renderStatsText(summary, plan.render));
+      output.write(plan.output === 'json' ? renderStatsJson(summary, plan.render) : renderStatsText(summary, plan.render));
     }
     await output.flush(true);
     if (output.failure) throw new ChainsawError(`write error: ${describeSystemError(output.failure)}`);

@@ -193,6 +193,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
       zone,
       fields,
       labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,
+      terminal: r.stdoutIsTTY,
       width: r.stdoutIsTTY ? r.stdoutColumns : undefined,
     },
     count: args.count === true,

@@ -1,7 +1,7 @@
 import { LEVEL_NAMES } from '../record/levels.js';
 import { formatTime } from '../record/time.js';
 import type { Summary } from '../stats.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, escapeJsonText } from './escape.js';
 import type { RenderOptions } from './renderer.js';
 
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
@@ -54,9 +54,10 @@ export function renderStatsText(s: Summary, opts: RenderOptions): string {
 }
 
 /** The summary as one JSON object for scripts. */
-export function renderStatsJson(s: Summary): string {
+export function renderStatsJson(s: Summary, opts: Pick<RenderOptions, 'terminal'>): string {
   const iso = (ms: number | undefined) => (ms === undefined ? null : formatTime(ms));
-  return `${JSON.stringify({
+  const shown = opts.terminal ? escapeJsonText : (t: string) => t;
+  return `${shown(JSON.stringify({
     records: s.records,
     invalid: s.invalid,
     levels: Object.fromEntries(byLevel(s.levels).map(([k, c]) => [k.toLowerCase(), c])),
@@ -67,5 +68,5 @@ export function renderStatsJson(s: Summary): string {
     last: iso(s.last),
     bucketSeconds: s.bucketMs / 1000,
     histogram: s.histogram.map((b) => ({ start: iso(b.start), count: b.count })),
-  })}\n`;
+  }))}\n`;
 }
