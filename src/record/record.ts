@@ -1,5 +1,5 @@
 import { levelOf } from './levels.js';
-import { timeOf } from './time.js';
+import { timeOf, validTime } from './time.js';
 import { CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -103,7 +103,7 @@ export class LogRecord {
       if (v !== undefined) { value = v; source = alias; break; }
     }
     if (value === undefined && field === 'time') {
-      value = this.prefixTime ?? timeOf(walk(this.extra, ['docker', 'time']));
+      value = validTime(this.prefixTime) ?? timeOf(walk(this.extra, ['docker', 'time']));
     }
     if (value === undefined && field === 'level' && this.isClef()) value = 6;
     this.resolved |= bit;
