@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ChainsawError, InputError, QuerySyntaxError, describeSystemError } from './errors.js';
-import { loadConfig } from './cli/config.js';
+import { loadConfig, type Config } from './cli/config.js';
 import { renderHelp } from './cli/flags.js';
-import { parseArgs } from './cli/parse.js';
+import { parseArgs, type ParsedArgs } from './cli/parse.js';
 import { resolvePlan } from './cli/resolve.js';
 import { Output } from './output.js';
 import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
@@ -34,6 +34,15 @@ function describe(e: unknown): string {
   return `chainsaw: internal error: ${err?.message ?? String(e)}`;
 }
 
+/** The command line alone asks for --help. */
+function asksHelp(argv: readonly string[]): boolean {
+  try {
+    return parseArgs(argv).help === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Runs chainsaw; returns the exit status (0 matched, 1 nothing matched, 2 error). Never exits. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   // A message may name a file or quote a value from the logs: its unsafe characters are escaped.
@@ -41,9 +50,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let output: Output | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
-    const config = useConfig ? loadConfig(io.env) : { words: [], aliases: undefined };
+    let config: Config = { words: [], aliases: undefined };
+    let args: ParsedArgs;
+    try {
+      if (useConfig) config = loadConfig(io.env);
+      args = parseArgs([...config.words, ...argv]);
+    } catch (e) {
+      // A broken config file or CHAINSAW_OPTIONS must not break --help.
+      if (!asksHelp(argv)) throw e;
+      args = { _: [], help: true };
+    }
     const words = [...config.words, ...argv];
-    const args = parseArgs(words);
     if (args.help) {
       io.stdout.write(renderHelp());
       return 0;

@@ -31,11 +31,45 @@ function loadJsonPath(): typeof JSONPathType {
   return jsonPathModule;
 }
 
+type SafeScriptClass = new (code: string) => { ast: unknown };
+
+/** Whether a jsep syntax tree holds a node of this type (an assignment would change the record). */
+function hasNode(ast: unknown, type: string): boolean {
+  if (ast === null || typeof ast !== 'object') return false;
+  if ((ast as { type?: unknown }).type === type) return true;
+  return Object.values(ast).some((v) => hasNode(v, type));
+}
+
+/**
+ * The scripts of a JSONPath (`[?(@.a > 1)]`, `[(@.length-1)]`) compiled as jsonpath-plus's safe
+ * mode compiles them, so a bad script is an error before any input is read rather than a filter
+ * that silently matches nothing. Throws the reason.
+ */
+function checkJsonPathScripts(JSONPath: typeof JSONPathType, path: string): void {
+  const Script = (JSONPath.prototype as unknown as { safeVm: { Script: SafeScriptClass } }).safeVm.Script;
+  for (const part of JSONPath.toPathArray(path)) {
+    const code = part.startsWith('?(') && part.endsWith(')') ? part.slice(2, -1)
+      : part.startsWith('(') && part.endsWith(')') ? part.slice(1, -1) : undefined;
+    if (code === undefined) continue;
+    // The names jsonpath-plus gives @, @parent, @root… before it compiles a script.
+    const script = code.replace(/@(parentProperty|parent|property|root|path)/g, '_$$_$1').replace(/@([.\s)[]|$)/g, '_$$_v$1');
+    let ast: unknown;
+    try {
+      ({ ast } = new Script(script));
+    } catch (e) {
+      // jsep counts characters in the rewritten script: the position would mislead.
+      throw new Error(`script '${code}': ${(e as Error).message.replace(/ at character \d+$/, '')}`);
+    }
+    if (hasNode(ast, 'AssignmentExpression')) throw new Error(`script '${code}': assignments are not allowed`);
+  }
+}
+
 /** Evaluates a JSONPath on the raw object with script evaluation in jsonpath-plus's safe mode. */
 function jsonPathGetter(path: string, opts: CompileOptions, span: Span): Getter {
   const JSONPath = loadJsonPath();
   try {
     JSONPath.toPathArray(path);
+    checkJsonPathScripts(JSONPath, path);
     JSONPath({ path, json: {}, wrap: true, eval: 'safe' });
   } catch (e) {
     fail(opts, `invalid JSONPath: ${(e as Error).message}`, span);
