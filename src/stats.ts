@@ -36,7 +36,7 @@ const MAX_TIMES = 1 << 20;
 const MAX_COARSE = 100_000;
 const COARSE_WIDTHS = [60e3, 3600e3, DAY, YEAR, 100 * YEAR];
 /** Distinct values counted per table; past twice this, the least frequent are dropped. */
-const MAX_VALUES = 5000;
+const MAX_VALUES = 500;
 /** Values are counted by their first characters: a 50 MB facility must not be kept whole. */
 const MAX_VALUE_LENGTH = 200;
 
