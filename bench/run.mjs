@@ -13,7 +13,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: opt } = parseArgs({ options: {
   lines: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, only: { type: 'string' },
   big: { type: 'boolean', default: false }, out: { type: 'string', default: join(ROOT, 'bench', 'results', 'latest.json') },
-  gen: { type: 'string', default: process.env.CHAINSAW_CORPUS_GEN ?? join(ROOT, '..', 'shared', 'bench', 'gen-corpus.mjs') },
+  gen: { type: 'string', default: process.env.CHAINSAW_CORPUS_GEN ?? join(ROOT, 'bench', 'gen-corpus.mjs') },
 } });
 const LINES = Number(opt.lines);
 const RUNS = Number(opt.runs);
@@ -26,7 +26,7 @@ function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** Generates (once, cached) a corpus with the shared generator. */
+/** Generates (once, cached) a corpus with bench/gen-corpus.mjs. */
 function corpus(format, lines = LINES) {
   const path = join(CACHE, `${format}-${lines}.log`);
   if (!existsSync(path)) {

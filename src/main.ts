@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { ChainsawError, InputError, QuerySyntaxError, describeSystemError } from './errors.js';
 import { loadConfig, type Config } from './cli/config.js';
+import type { Shell } from './cli/doc/completions.js';
 import { renderHelp } from './cli/flags.js';
 import { parseArgs, type ParsedArgs } from './cli/parse.js';
 import { resolvePlan } from './cli/resolve.js';
 import { Output } from './output.js';
+import { pagerCommand, startPager, type Pager } from './pager.js';
 import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
 import { runPipeline } from './pipeline.js';
 import { levelName } from './record/levels.js';
@@ -20,6 +22,8 @@ export interface Io {
   readonly env: NodeJS.ProcessEnv;
   /** Follow mode calls this: SIGINT/SIGTERM then abort the signal instead of ending the process. */
   readonly trapInterrupts?: () => AbortSignal;
+  /** While a pager runs, Ctrl-C is the pager's: chainsaw ends when the pager does. */
+  readonly ignoreInterrupts?: () => void;
 }
 
 export function version(): string {
@@ -43,11 +47,26 @@ function asksHelp(argv: readonly string[]): boolean {
   }
 }
 
+/** The pager, when one can be started; otherwise the output goes to the terminal, with one line saying why. */
+async function openPager(io: Io, say: (s: string) => void): Promise<Pager | undefined> {
+  const words = pagerCommand(io.env);
+  if (!words) return undefined;
+  try {
+    const pager = await startPager(words, io.env);
+    io.ignoreInterrupts?.();
+    return pager;
+  } catch (e) {
+    say(`chainsaw: cannot start the pager '${words.join(' ')}': ${describeSystemError(e)}`);
+    return undefined;
+  }
+}
+
 /** Runs chainsaw; returns the exit status (0 matched, 1 nothing matched, 2 error). Never exits. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   // A message may name a file or quote a value from the logs: its unsafe characters are escaped.
   const say = (s: string) => io.stderr.write(`${escapeMessage(s.replace(/\n$/, ''))}\n`);
   let output: Output | undefined;
+  let pager: Pager | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
     let config: Config = { words: [], aliases: undefined };
@@ -65,6 +84,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(renderHelp());
       return 0;
     }
+    if (args.completions) {
+      const { renderCompletions } = await import('./cli/doc/completions.js');
+      io.stdout.write(renderCompletions(args.completions as Shell));
+      return 0;
+    }
     if (args.version) {
       io.stdout.write(`chainsaw ${version()}\n`);
       return 0;
@@ -74,7 +98,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     };
     const plan = await resolvePlan(args, { ...planInput, stdin: io.stdin });
 
-    output = new Output(io.stdout);
+    pager = plan.pager ? await openPager(io, say) : undefined;
+    output = new Output(pager?.input ?? io.stdout);
     let failed = false;
     const report = (e: InputError) => {
       failed = true;
@@ -99,6 +124,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       output.write(plan.output === 'json' ? renderStatsJson(summary, plan.render) : renderStatsText(summary, plan.render));
     }
     await output.flush(true);
+    await pager?.close();
     if (output.failure) throw new ChainsawError(`write error: ${describeSystemError(output.failure)}`);
     if (output.closed) return 0;
     if (failed) return 2;
@@ -106,6 +132,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     // What was found before the error is still written (grep prints the lines before a failure).
     await output?.flush(true).catch(() => undefined);
+    await pager?.close();
     say(describe(e));
     if (io.env.CHAINSAW_DEBUG && e instanceof Error && e.stack) say(e.stack);
     return e instanceof ChainsawError ? e.exitCode : 2;

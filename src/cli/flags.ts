@@ -14,6 +14,12 @@ export interface FlagDef {
   /** The placeholder shown in help: `EXPR`, `N`, `MODE`. */
   readonly arg?: string;
   readonly choices?: readonly string[];
+  /** Values offered by shell completion when they are not `choices` (the level names). */
+  readonly suggest?: readonly string[];
+  /** A boolean that is also written `--no-NAME` to turn it off. */
+  readonly negatable?: boolean;
+  /** The value is a file name (shell completion offers files). */
+  readonly file?: boolean;
   readonly summary: string;
   /** Longer text for the man page. */
   readonly doc?: string;
@@ -36,6 +42,7 @@ export const FLAGS = [
     summary: 'Keep records whose txnId is ID; repeatable, ORed.',
     doc: 'The same as -q \'txnId == "ID"\'. The canonical txnId is taken from txnId, _txnId, txn_id, _txn_id, transaction.id, trace_id or traceId.' },
   { name: 'level', short: 'l', type: 'string', category: 'filter', arg: 'LEVEL',
+    suggest: ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug', 'trace'],
     summary: 'Keep records at least this severe (-l warn = level <= warn).',
     doc: 'LEVEL is a name (emerg alert crit err warn notice info debug trace, in any case, with the usual synonyms) or a syslog number 0-8. Records without a level do not match.' },
   { name: 'facility', type: 'array', category: 'filter', arg: 'NAME',
@@ -63,6 +70,9 @@ export const FLAGS = [
     summary: 'Show times in local time, and read zone-less TIME arguments as local.' },
   { name: 'tz', type: 'string', category: 'output', arg: 'ZONE',
     summary: 'Show times in the IANA zone ZONE (default UTC, shown with Z).' },
+  { name: 'pager', type: 'boolean', category: 'output', negatable: true,
+    summary: 'Page human and table output on a terminal (default); --no-pager never pages.',
+    doc: 'The pager is $CHAINSAW_PAGER, else $PAGER, else less; LESS=FRX is set when LESS is unset, so output shorter than a screen is printed at once and colors pass. Never while following, nor when standard output is not a terminal; by default not for -c, --stats or the json, raw, logfmt, csv and tsv modes, which --pager pages too. Quitting the pager ends chainsaw quietly, status 0. An empty pager or cat means none.' },
   { name: 'count', short: 'c', type: 'boolean', category: 'output',
     summary: 'Print only the number of matching records.' },
   { name: 'stats', type: 'boolean', category: 'output',
@@ -88,18 +98,26 @@ export const FLAGS = [
   { name: 'config', type: 'boolean', category: 'config',
     summary: 'Ignore the config file and CHAINSAW_OPTIONS.' },
 
+  { name: 'completions', type: 'string', category: 'info', arg: 'SHELL', choices: ['bash', 'zsh', 'fish'],
+    summary: 'Print a completion script for bash, zsh or fish and exit.',
+    doc: 'Install once: bash: chainsaw --completions bash > ~/.local/share/bash-completion/completions/chainsaw; zsh: chainsaw --completions zsh > ~/.zfunc/_chainsaw (with ~/.zfunc in fpath before compinit); fish: chainsaw --completions fish > ~/.config/fish/completions/chainsaw.fish. Flags, their fixed values (levels, output modes, --color) and file names are completed.' },
   { name: 'help', short: 'h', type: 'boolean', category: 'info', summary: 'Show this help and exit.' },
   { name: 'version', short: 'V', type: 'boolean', category: 'info', summary: 'Show the version and exit.' },
 ] as const satisfies readonly FlagDef[];
 
-/** How a flag is written in help and the man page: `-q, --query EXPR`, `--no-merge`. */
-export function flagSynopsis(f: FlagDef): string {
-  const names = [
+/** The words a flag is typed as: `-q`, `--query`; `--no-merge` for the flags that are only turned off. */
+export function flagWords(f: FlagDef): string[] {
+  return [
     ...(f.short ? [`-${f.short}`] : []),
     ...(f.aliases ?? []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`)),
     f.name === 'merge' || f.name === 'config' ? `--no-${f.name}` : `--${f.name}`,
+    ...(f.negatable ? [`--no-${f.name}`] : []),
   ];
-  return names.join(', ') + (f.arg ? ` ${f.arg}` : '');
+}
+
+/** How a flag is written in help and the man page: `-q, --query EXPR`, `--no-merge`. */
+export function flagSynopsis(f: FlagDef): string {
+  return flagWords(f).join(', ') + (f.arg ? ` ${f.arg}` : '');
 }
 
 export const USAGE_LINE = 'chainsaw [OPTIONS] [FILE|DIR ...]';

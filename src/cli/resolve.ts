@@ -35,6 +35,8 @@ export interface Plan {
   readonly now: number;
   /** -L: times without a zone are local. */
   readonly local: boolean;
+  /** Send the output through a pager (a terminal, human or table output, not following). */
+  readonly pager: boolean;
 }
 
 export interface ResolveEnv {
@@ -194,7 +196,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
       fields,
       labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,
       terminal: r.stdoutIsTTY,
-      width: r.stdoutIsTTY ? r.stdoutColumns : undefined,
+      width: terminalWidth(r),
     },
     count: args.count === true,
     stats: args.stats === true,
@@ -208,5 +210,24 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     fastPaths: r.env.CHAINSAW_NO_FASTPATH !== '1',
     now,
     local,
+    pager: decidePager(args, r, { output, follow, summary: args.count === true || args.stats === true }),
   };
+}
+
+/** The width table output fits: the terminal's, else $COLUMNS, else none (a pipe is not cut). */
+function terminalWidth(r: ResolveEnv): number | undefined {
+  if (r.stdoutIsTTY && r.stdoutColumns) return r.stdoutColumns;
+  const env = Number(r.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : undefined;
+}
+
+/**
+ * Paging, as git and bunyan do it: only on a terminal and never while following; by default for
+ * human and table output of records; --pager for any output, --no-pager (or "pager": false in
+ * the config file) never.
+ */
+function decidePager(args: ParsedArgs, r: ResolveEnv, run: { output: OutputMode; follow: boolean; summary: boolean }): boolean {
+  if (!r.stdoutIsTTY || run.follow || args.pager === false) return false;
+  if (args.pager === true) return true;
+  return (run.output === 'human' || run.output === 'table') && !run.summary;
 }

@@ -14,6 +14,37 @@ const PLAIN_CHARS = {
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
 };
 
+/** Columns a table never narrows to fit: their values are short and cut would mislead. */
+const FIXED = new Set(['time', 'level']);
+const LAST_LEAST = 20;
+const OTHER_LEAST = 8;
+const LAST_LAST_RESORT = 10;
+
+/**
+ * Narrows column widths (two spaces between columns) to fit a terminal `width` wide: the last
+ * column (the message) gives first, down to 20, then the widest of the others but time and level,
+ * down to 8 each, then the last column again, down to 10. Cells are then cut with `…`. What still
+ * does not fit overflows.
+ */
+export function fit(widths: number[], width: number, names: readonly string[] = []): void {
+  let over = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1) - width;
+  const last = widths.length - 1;
+  const give = Math.max(0, Math.min(over, widths[last]! - LAST_LEAST));
+  widths[last]! -= give;
+  over -= give;
+  while (over > 0) {
+    let widest = -1;
+    for (let i = 0; i < last; i++) {
+      if (FIXED.has(names[i] ?? '') || widths[i]! <= OTHER_LEAST) continue;
+      if (widest < 0 || widths[i]! > widths[widest]!) widest = i;
+    }
+    if (widest < 0) break;
+    widths[widest]!--;
+    over--;
+  }
+  if (over > 0) widths[last] = Math.max(Math.min(widths[last]!, LAST_LAST_RESORT), widths[last]! - over);
+}
+
 export function tableRenderer(opts: RenderOptions): Renderer {
   // Loaded here, not at start-up: only table output pays for it.
   const Table = createRequire(import.meta.url)('cli-table3') as typeof TableType;
@@ -27,11 +58,7 @@ export function tableRenderer(opts: RenderOptions): Renderer {
     // Widths come from the first block; level and time get room for their longest forms.
     const least = (name: string) => (name === 'level' ? 6 : name === 'time' ? (opts.zone ? 29 : 24) : 0);
     const w = head.map((h, i) => Math.min(MAX_CELL, Math.max(h.length, least(h), ...rows.map((r) => r[i]!.length))));
-    if (opts.width) {
-      // Give the last column what the terminal has left, but never less than 20.
-      const used = w.slice(0, -1).reduce((a, b) => a + b + 2, 0);
-      w[w.length - 1] = Math.max(20, Math.min(w[w.length - 1]!, opts.width - used));
-    }
+    if (opts.width) fit(w, opts.width, head);
     return w;
   }
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, fixture, runChainsaw } from '../helpers.js';
-import { UNSAFE_OUTPUT, runInPty } from '../pty.js';
+import { UNSAFE_OUTPUT, runInPty } from '../terminal.js';
 
 const HOSTILE = fixture('hostile', 'escapes.log');
 const dir = mkdtempSync(join(tmpdir(), 'chainsaw-hostile-'));

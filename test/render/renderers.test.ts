@@ -3,6 +3,7 @@ import { Entry } from '../../src/entry.js';
 import { BUILTIN_ALIASES } from '../../src/record/shapes.js';
 import { escapeControl } from '../../src/render/escape.js';
 import { makeRenderer } from '../../src/render/index.js';
+import { fit } from '../../src/render/table.js';
 import type { OutputMode, RenderOptions } from '../../src/render/renderer.js';
 import { PLAIN, makeTheme } from '../../src/render/theme.js';
 
@@ -97,5 +98,23 @@ describe('escapeControl', () => {
     ['line\nbreak', 'line\\nbreak'], ['café ✉', 'café ✉'],
   ])('%j', (s, want) => {
     expect(escapeControl(s)).toBe(want);
+  });
+});
+
+describe('table fit', () => {
+  const names = ['input', 'time', 'level', 'facility', 'host', 'message'];
+  it('narrows the message first, then the widest other columns, never time or level', () => {
+    const w = [8, 24, 6, 21, 20, 40];
+    fit(w, 80, names);
+    expect(w).toEqual([8, 24, 6, 8, 8, 16]);
+    expect(w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1)).toBe(80);
+  });
+  it('leaves a table that fits alone, and overflows only what cannot be narrowed', () => {
+    const fits = [24, 6, 10, 10, 20];
+    fit(fits, 120, names.slice(1));
+    expect(fits).toEqual([24, 6, 10, 10, 20]);
+    const tiny = [8, 24, 6, 21, 20, 40];
+    fit(tiny, 40, names);
+    expect(tiny).toEqual([8, 24, 6, 8, 8, 10]);
   });
 });

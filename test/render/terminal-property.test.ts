@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UNSAFE_OUTPUT, runInPty } from '../pty.js';
+import { UNSAFE_OUTPUT, runInPty } from '../terminal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainsaw-ptyprop-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
