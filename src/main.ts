@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ChainsawError, InputError, QuerySyntaxError, describeSystemError } from './errors.js';
-import { loadConfig } from './cli/config.js';
+import { loadConfig, type Config } from './cli/config.js';
 import type { Shell } from './cli/doc/completions.js';
 import { renderHelp } from './cli/flags.js';
-import { parseArgs } from './cli/parse.js';
+import { parseArgs, type ParsedArgs } from './cli/parse.js';
 import { resolvePlan } from './cli/resolve.js';
 import { Output } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
@@ -12,6 +12,7 @@ import { runPipeline } from './pipeline.js';
 import { printExpr } from './query/print.js';
 import { levelName } from './record/levels.js';
 import { makeRenderer } from './render/index.js';
+import { escapeMessage } from './render/escape.js';
 import { renderStatsJson, renderStatsText } from './render/stats.js';
 import { StatsCollector } from './stats.js';
 
@@ -38,6 +39,15 @@ function describe(e: unknown): string {
   return `chainsaw: internal error: ${err?.message ?? String(e)}`;
 }
 
+/** The command line alone asks for --help. */
+function asksHelp(argv: readonly string[]): boolean {
+  try {
+    return parseArgs(argv).help === true;
+  } catch {
+    return false;
+  }
+}
+
 /** The pager, when one can be started; otherwise the output goes to the terminal, with one line saying why. */
 async function openPager(io: Io, say: (s: string) => void): Promise<Pager | undefined> {
   const words = pagerCommand(io.env);
@@ -54,14 +64,23 @@ async function openPager(io: Io, say: (s: string) => void): Promise<Pager | unde
 
 /** Runs chainsaw; returns the exit status (0 matched, 1 nothing matched, 2 error). Never exits. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  // A message may name a file or quote a value from the logs: its unsafe characters are escaped.
+  const say = (s: string) => io.stderr.write(`${escapeMessage(s.replace(/\n$/, ''))}\n`);
   let output: Output | undefined;
   let pager: Pager | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
-    const config = useConfig ? loadConfig(io.env) : { words: [], aliases: undefined };
+    let config: Config = { words: [], aliases: undefined };
+    let args: ParsedArgs;
+    try {
+      if (useConfig) config = loadConfig(io.env);
+      args = parseArgs([...config.words, ...argv]);
+    } catch (e) {
+      // A broken config file or CHAINSAW_OPTIONS must not break --help.
+      if (!asksHelp(argv)) throw e;
+      args = { _: [], help: true };
+    }
     const words = [...config.words, ...argv];
-    const args = parseArgs(words);
     if (args.help) {
       io.stdout.write(renderHelp());
       return 0;
@@ -107,7 +126,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (plan.count) output.write(`${result.matched}\n`);
     if (stats) {
       const summary = stats.summary();
-      output.write(plan.output === 'json' ? renderStatsJson(summary) : renderStatsText(summary, plan.render));
+      output.write(plan.output === 'json' ? renderStatsJson(summary, plan.render) : renderStatsText(summary, plan.render));
     }
     await output.flush(true);
     await pager?.close();

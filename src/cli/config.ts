@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, describeSystemError } from '../errors.js';
@@ -86,6 +86,20 @@ function aliasesFrom(v: unknown, path: string): { [field: string]: string[] } | 
   return out;
 }
 
+/**
+ * A config file's text. Only a regular file is read: a FIFO would block the run until a writer
+ * came, /dev/zero would fill memory. Opened without blocking, then checked on the descriptor.
+ */
+function readRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new UsageError(`${path}: not a regular file`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the config file (when present) and CHAINSAW_OPTIONS. A malformed file is a UsageError. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const path = configPath(env);
@@ -93,8 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   let aliases: Config['aliases'];
   let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') {
       throw new UsageError(`${path}: ${describeSystemError(e)}`, { cause: e });
     }

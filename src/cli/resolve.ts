@@ -208,6 +208,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
       zone,
       fields,
       labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,
+      terminal: r.stdoutIsTTY,
       width: terminalWidth(r),
     },
     count: args.count === true,

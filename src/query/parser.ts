@@ -1,6 +1,7 @@
 import { QuerySyntaxError } from '../errors.js';
 import { and, or, type CompareOp, type Expr, type FieldOperand, type Operand, type Span } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
+import { compileUserRegex, regexError } from './regex.js';
 
 /**
  *     expr    := or
@@ -172,9 +173,9 @@ class Parser {
       case 'regex': {
         this.next();
         try {
-          new RegExp(t.text, t.flags);
+          compileUserRegex(t.text, t.flags ?? '');
         } catch (e) {
-          this.fail(`invalid regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, t);
+          this.fail(regexError(e), t);
         }
         return { kind: 'regex', source: t.text, flags: t.flags ?? '', span };
       }

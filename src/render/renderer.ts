@@ -15,6 +15,11 @@ export interface RenderOptions {
   readonly fields: readonly FieldSpec[] | undefined;
   /** Labels of the inputs, given when there are several, so output shows where a record came from. */
   readonly labels: readonly string[] | undefined;
+  /**
+   * Standard output is a terminal: every mode escapes control and invisible characters from the
+   * logs (human, table, logfmt and --stats always do); into a pipe raw, json, csv and tsv are byte-faithful.
+   */
+  readonly terminal: boolean;
   /** Terminal width when writing to one, for table output. */
   readonly width: number | undefined;
 }
