@@ -30,8 +30,42 @@ export function entrySink(plan: Plan, sink: Sink): (e: Entry) => void {
   };
 }
 
-/** Tail, context, max count, count and stats over the merged stream, then rendering. */
-export async function navigate(stream: AsyncIterable<Entry[]>, plan: Plan, sink: Sink): Promise<RunResult> {
+/**
+ * How long live output may wait for the next batch before what is gathered is written: output
+ * stays batched while the input keeps data coming, and a record that arrived alone goes out at once.
+ */
+const LIVE_FLUSH_MS = 5;
+
+/**
+ * A stream's batches; `idle` runs whenever the next batch has not come within `ms` (so once per
+ * pause of the input, not once per line).
+ */
+async function* withIdle<T>(stream: AsyncIterable<T>, ms: number, idle: () => Promise<void>): AsyncGenerator<T> {
+  const it = stream[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = it.next();
+      let timer: NodeJS.Timeout | undefined;
+      const quiet = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+      let r = await Promise.race([next, quiet]);
+      clearTimeout(timer);
+      if (r === undefined) {
+        await idle();
+        r = await next;
+      }
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.(undefined);
+  }
+}
+
+/**
+ * Tail, context, max count, count and stats over the merged stream, then rendering. With `live`
+ * (an input that is not a regular file), what is gathered is written whenever the input pauses.
+ */
+export async function navigate(stream: AsyncIterable<Entry[]>, plan: Plan, sink: Sink, live = false): Promise<RunResult> {
   const { output, renderer, stats } = sink;
   let matched = 0;
   const max = plan.maxCount ?? Infinity;
@@ -74,7 +108,13 @@ export async function navigate(stream: AsyncIterable<Entry[]>, plan: Plan, sink:
     e.forget();
   };
 
-  outer: for await (const batch of stream) {
+  const batches = live && !plan.count && !stats
+    ? withIdle(stream, LIVE_FLUSH_MS, async () => {
+      if (renderer?.pending) output.write(renderer.pending());
+      await output.flush(true);
+    })
+    : stream;
+  outer: for await (const batch of batches) {
     for (const e of batch) {
       const s = seq++;
       if (e.matched && matched < max) {

@@ -1,6 +1,7 @@
+import { fstatSync, statSync } from 'node:fs';
 import type { Entry } from './entry.js';
 import { InputError } from './errors.js';
-import type { ChunkOptions } from './input/source.js';
+import type { ChunkOptions, InputSpec } from './input/source.js';
 import { concat, fromArray, mergeByTime } from './merge.js';
 import { navigate, type RunResult, type Sink } from './navigate.js';
 import { InputReader, matchContext } from './reader.js';
@@ -16,6 +17,20 @@ async function* guarded(batches: AsyncIterable<Entry[]>, report: ErrorReporter):
   } catch (e) {
     if (e instanceof InputError) report(e);
     else throw e;
+  }
+}
+
+/**
+ * Whether an input is live (a pipe, FIFO, terminal or socket, standard input included): its
+ * records are shown as they arrive. Regular files (and `< file` on standard input) are not.
+ */
+function isLive(spec: InputSpec): boolean {
+  try {
+    if (spec.stdin) return spec.stdin !== process.stdin || !fstatSync(0).isFile();
+    const st = statSync(spec.name);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
   }
 }
 
@@ -55,7 +70,8 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
   } else {
     streams = readers.map((r) => guarded(r.entries(chunks), report));
   }
-  const merged = streams.length === 1 ? streams[0]! : plan.merge ? mergeByTime(streams) : concat(streams);
-  return navigate(merged, plan, sink);
+  const live = plan.inputs.map(isLive);
+  const merged = streams.length === 1 ? streams[0]! : plan.merge ? mergeByTime(streams, streams.length === live.length ? live : []) : concat(streams);
+  return navigate(merged, plan, sink, live.some(Boolean));
 }
 
