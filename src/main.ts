@@ -3,7 +3,7 @@ import { ChainsawError, InputError, QuerySyntaxError, describeSystemError } from
 import { loadConfig } from './cli/config.js';
 import { renderHelp } from './cli/flags.js';
 import { parseArgs } from './cli/parse.js';
-import { resolvePlan } from './cli/resolve.js';
+import { resolvePlan, type Plan } from './cli/resolve.js';
 import { Output } from './output.js';
 import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
 import { runPipeline } from './pipeline.js';
@@ -26,9 +26,11 @@ export function version(): string {
   return pkg.version;
 }
 
-function describe(e: unknown): string {
-  if (e instanceof QuerySyntaxError) return e.describe('chainsaw: -q');
-  if (e instanceof ChainsawError) return `chainsaw: ${e.message}`;
+/** The error as one line (a query error: with its caret), naming the config source it came from. */
+function describe(e: unknown, source?: string): string {
+  const from = source ? `${source}: ` : '';
+  if (e instanceof QuerySyntaxError) return e.describe(`chainsaw: ${from}-q`);
+  if (e instanceof ChainsawError) return `chainsaw: ${from}${e.message}`;
   const err = e as Error;
   return `chainsaw: internal error: ${err?.message ?? String(e)}`;
 }
@@ -37,23 +39,41 @@ function describe(e: unknown): string {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const say = (s: string) => io.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
   let output: Output | undefined;
+  let source: string | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
-    const config = useConfig ? loadConfig(io.env) : { words: [], aliases: undefined };
+    const config = useConfig ? loadConfig(io.env) : { words: [], sources: [], aliases: undefined };
     const words = [...config.words, ...argv];
-    const args = parseArgs(words);
+    const plannedFrom = async (w: readonly string[]) => {
+      const args = parseArgs(w);
+      if (args.help || args.version) return { args, plan: undefined };
+      const planInput: PlanInput = {
+        words: w, env: { ...io.env }, stdoutIsTTY: io.stdout.isTTY === true, stdoutColumns: io.stdout.columns, aliases: config.aliases, now: Date.now(),
+      };
+      return { args, planInput, plan: await resolvePlan(args, { ...planInput, stdin: io.stdin }) };
+    };
+    let resolved;
+    try {
+      resolved = await plannedFrom(words);
+    } catch (e) {
+      // An option from the config file or CHAINSAW_OPTIONS that fails on its own is named by where it came from.
+      for (const s of config.sources) {
+        const alone = await plannedFrom(s.words).then(() => undefined, (inner: unknown) => inner);
+        if (alone instanceof ChainsawError && e instanceof ChainsawError && alone.message === e.message) source = s.label;
+        if (source) break;
+      }
+      throw e;
+    }
+    const { args } = resolved;
     if (args.help) {
-      io.stdout.write(renderHelp());
+      io.stdout.write(renderHelp(io.stdout.isTTY ? io.stdout.columns : undefined));
       return 0;
     }
     if (args.version) {
       io.stdout.write(`chainsaw ${version()}\n`);
       return 0;
     }
-    const planInput: PlanInput = {
-      words, env: { ...io.env }, stdoutIsTTY: io.stdout.isTTY === true, stdoutColumns: io.stdout.columns, aliases: config.aliases, now: Date.now(),
-    };
-    const plan = await resolvePlan(args, { ...planInput, stdin: io.stdin });
+    const { plan, planInput } = resolved as { plan: Plan; planInput: PlanInput };
 
     output = new Output(io.stdout);
     let failed = false;
@@ -87,7 +107,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     // What was found before the error is still written (grep prints the lines before a failure).
     await output?.flush(true).catch(() => undefined);
-    say(describe(e));
+    say(describe(e, source));
     if (io.env.CHAINSAW_DEBUG && e instanceof Error && e.stack) say(e.stack);
     return e instanceof ChainsawError ? e.exitCode : 2;
   }
