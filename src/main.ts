@@ -4,6 +4,7 @@ import { loadConfig } from './cli/config.js';
 import { renderHelp } from './cli/flags.js';
 import { parseArgs } from './cli/parse.js';
 import { resolvePlan, type Plan } from './cli/resolve.js';
+import { FieldHints } from './hints.js';
 import { Output } from './output.js';
 import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
 import { runPipeline } from './pipeline.js';
@@ -73,7 +74,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(`chainsaw ${version()}\n`);
       return 0;
     }
-    const { plan, planInput } = resolved as { plan: Plan; planInput: PlanInput };
+    const { plan: resolvedPlan, planInput } = resolved as { plan: Plan; planInput: PlanInput };
+    // A field of the filter (or of -k) that may be a typo is looked for, to say so after the run.
+    const hints = resolvedPlan.follow ? undefined : new FieldHints(resolvedPlan);
+    const plan = hints?.active ? { ...resolvedPlan, inputs: resolvedPlan.inputs.map((s) => hints.tap(s)) } : resolvedPlan;
 
     output = new Output(io.stdout);
     let failed = false;
@@ -102,6 +106,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     await output.flush(true);
     if (output.failure) throw new ChainsawError(`write error: ${describeSystemError(output.failure)}`);
     if (output.closed) return 0;
+    if (hints?.active && !failed) for (const m of await hints.messages(result.matched)) say(`chainsaw: ${m}`);
     if (failed) return 2;
     return result.matched > 0 ? 0 : 1;
   } catch (e) {

@@ -26,7 +26,11 @@ async function* guarded(batches: AsyncIterable<Entry[]>, report: ErrorReporter):
  */
 function isLive(spec: InputSpec): boolean {
   try {
-    if (spec.stdin) return spec.stdin !== process.stdin || !fstatSync(0).isFile();
+    if (spec.stdin) {
+      // Standard input (watched or not) has its descriptor; any other stream is taken as live.
+      const fd = (spec.stdin as { fd?: unknown }).fd;
+      return typeof fd !== 'number' || !fstatSync(fd).isFile();
+    }
     const st = statSync(spec.name);
     return !st.isFile() && !st.isDirectory();
   } catch {
