@@ -20,7 +20,9 @@ function display(key: string): string {
 /** Every long option as typed, for "did you mean": `--follow`, `--no-merge`. */
 const LONG_NAMES = DEFS.flatMap((f) => [f.name, ...(f.aliases ?? []).filter((a) => a.length > 1), ...(f.type === 'boolean' || f.negation ? [`no-${f.name}`] : [])]);
 
-function unknownOption(key: string): UsageError {
+function unknownOption(key: string, words: readonly string[]): UsageError {
+  // `--no-merg` reaches here as `merg`: it is shown, and matched, as typed.
+  if (key.length > 1 && !words.some((w) => w === `--${key}` || w.startsWith(`--${key}=`)) && words.some((w) => w === `--no-${key}`)) key = `no-${key}`;
   const guess = key.length > 1 ? closest(key, LONG_NAMES) : undefined;
   return new UsageError(`unknown option ${display(key)} ${guess ? `(did you mean --${guess}?)` : '(see --help)'}`);
 }
@@ -96,7 +98,7 @@ export function parseArgs(words: readonly string[]): ParsedArgs {
   const argv = result.argv as ParsedArgs;
   for (const key of Object.keys(argv)) {
     if (key === '_' || key === '--') continue;
-    if (!BY_NAME.has(key)) throw unknownOption(key);
+    if (!BY_NAME.has(key)) throw unknownOption(key, words);
   }
   for (const f of DEFS) {
     let v = argv[f.name];
