@@ -18,7 +18,8 @@ const { values: opt } = parseArgs({ options: {
 const LINES = Number(opt.lines);
 const RUNS = Number(opt.runs);
 const CACHE = join(ROOT, 'bench', '.cache');
-const CHAINSAW = join(ROOT, 'bin', 'chainsaw');
+// CHAINSAW_BENCH_BIN: another build of chainsaw, to compare before and after a change.
+const CHAINSAW = process.env.CHAINSAW_BENCH_BIN ?? join(ROOT, 'bin', 'chainsaw');
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 mkdirSync(CACHE, { recursive: true });
 
@@ -154,6 +155,13 @@ async function main() {
     { name: 'merge-20-json', what: 'chainsaw -o json on 20 inputs (every line parsed)', target: '<= 1.5x the same lines from one file', input: gelf,
       sides: [{ label: '20 inputs', argv: [CHAINSAW, '-o', 'json', 'SPLIT'] }, { label: 'one file', argv: [CHAINSAW, '-o', 'json', gelf] }],
       check: (c, p) => c.wall <= 1.5 * p[0].wall },
+    // Standard input through a pipe is live (issue 10: written when the input pauses); it must keep the file's throughput.
+    { name: 'piped-raw', what: 'cat FILE | chainsaw -o raw', target: '<= 1.1x the same file named', input: gelf,
+      sides: [{ label: 'cat FILE | chainsaw -o raw', argv: sh(`cat ${q(gelf)} | ${q(CHAINSAW)} -o raw`) }, { label: 'chainsaw -o raw FILE', argv: [CHAINSAW, '-o', 'raw', gelf] }],
+      check: (c, p) => c.wall <= 1.1 * p[0].wall },
+    { name: 'piped-warn', what: 'cat FILE | chainsaw -l warn -o raw', target: '<= 1.1x the same file named', input: gelf,
+      sides: [{ label: 'cat FILE | chainsaw -l warn -o raw', argv: sh(`cat ${q(gelf)} | ${q(CHAINSAW)} -l warn -o raw`) }, { label: 'chainsaw -l warn -o raw FILE', argv: [CHAINSAW, '-l', 'warn', '-o', 'raw', gelf] }],
+      check: (c, p) => c.wall <= 1.1 * p[0].wall },
   ];
   if (opt.big) {
     scenarios.push({ name: 'rss-2gb', what: 'peak RSS, chainsaw -l warn -o json and human on a 2 GB input', target: '<= 100 MB', input: 'BIG',

@@ -4,7 +4,8 @@ import { loadConfig, type Config } from './cli/config.js';
 import type { Shell } from './cli/doc/completions.js';
 import { renderHelp } from './cli/flags.js';
 import { parseArgs, type ParsedArgs } from './cli/parse.js';
-import { resolvePlan } from './cli/resolve.js';
+import { resolvePlan, type Plan } from './cli/resolve.js';
+import { FieldHints } from './hints.js';
 import { Output } from './output.js';
 import { pagerCommand, startPager, type Pager } from './pager.js';
 import { parallelizable, runParallel, workerCount, type PlanInput } from './parallel.js';
@@ -32,9 +33,11 @@ export function version(): string {
   return pkg.version;
 }
 
-function describe(e: unknown): string {
-  if (e instanceof QuerySyntaxError) return e.describe(`chainsaw: ${e.label}`);
-  if (e instanceof ChainsawError) return `chainsaw: ${e.message}`;
+/** The error as one line (a query error: with its caret), naming the config source it came from. */
+function describe(e: unknown, source?: string): string {
+  const from = source ? `${source}: ` : '';
+  if (e instanceof QuerySyntaxError) return e.describe(`chainsaw: ${from}${e.label}`);
+  if (e instanceof ChainsawError) return `chainsaw: ${from}${e.message}`;
   const err = e as Error;
   return `chainsaw: internal error: ${err?.message ?? String(e)}`;
 }
@@ -68,21 +71,45 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const say = (s: string) => io.stderr.write(`${escapeMessage(s.replace(/\n$/, ''))}\n`);
   let output: Output | undefined;
   let pager: Pager | undefined;
+  let source: string | undefined;
   try {
     const useConfig = !argv.includes('--no-config');
-    let config: Config = { words: [], aliases: undefined };
-    let args: ParsedArgs;
+    let config: Config = { words: [], sources: [], aliases: undefined };
     try {
       if (useConfig) config = loadConfig(io.env);
-      args = parseArgs([...config.words, ...argv]);
     } catch (e) {
-      // A broken config file or CHAINSAW_OPTIONS must not break --help.
+      // A broken config file must not break --help.
       if (!asksHelp(argv)) throw e;
-      args = { _: [], help: true };
     }
     const words = [...config.words, ...argv];
+    const plannedFrom = async (w: readonly string[]) => {
+      const args = parseArgs(w);
+      if (args.help || args.version || args.completions) return { args, plan: undefined };
+      const planInput: PlanInput = {
+        words: w, env: { ...io.env }, stdoutIsTTY: io.stdout.isTTY === true, stdoutColumns: io.stdout.columns, aliases: config.aliases, now: Date.now(),
+      };
+      return { args, planInput, plan: await resolvePlan(args, { ...planInput, stdin: io.stdin }) };
+    };
+    let resolved: { args: ParsedArgs; plan?: Plan; planInput?: PlanInput };
+    try {
+      resolved = await plannedFrom(words);
+    } catch (e) {
+      // Nor may a bad option in the config file or CHAINSAW_OPTIONS.
+      if (asksHelp(argv)) {
+        resolved = { args: { _: [], help: true } };
+      } else {
+        // An option from the config file or CHAINSAW_OPTIONS that fails on its own is named by where it came from.
+        for (const s of config.sources) {
+          const alone = await plannedFrom(s.words).then(() => undefined, (inner: unknown) => inner);
+          if (alone instanceof ChainsawError && e instanceof ChainsawError && alone.message === e.message) source = s.label;
+          if (source) break;
+        }
+        throw e;
+      }
+    }
+    const { args } = resolved;
     if (args.help) {
-      io.stdout.write(renderHelp());
+      io.stdout.write(renderHelp(io.stdout.isTTY ? io.stdout.columns : undefined));
       return 0;
     }
     if (args.completions) {
@@ -94,14 +121,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout.write(`chainsaw ${version()}\n`);
       return 0;
     }
-    const planInput: PlanInput = {
-      words, env: { ...io.env }, stdoutIsTTY: io.stdout.isTTY === true, stdoutColumns: io.stdout.columns, aliases: config.aliases, now: Date.now(),
-    };
-    const plan = await resolvePlan(args, { ...planInput, stdin: io.stdin });
+    const { plan: resolvedPlan, planInput } = resolved as { plan: Plan; planInput: PlanInput };
     if (args.explain) {
-      if (plan.expr) io.stdout.write(`${printExpr(plan.expr)}\n`);
+      if (resolvedPlan.expr) io.stdout.write(`${printExpr(resolvedPlan.expr)}\n`);
       return 0;
     }
+    // A field of the filter (or of -k) that may be a typo is looked for, to say so after the run.
+    const hints = resolvedPlan.follow ? undefined : new FieldHints(resolvedPlan);
+    const plan = hints?.active ? { ...resolvedPlan, inputs: resolvedPlan.inputs.map((s) => hints.tap(s)) } : resolvedPlan;
 
     pager = plan.pager ? await openPager(io, say) : undefined;
     output = new Output(pager?.input ?? io.stdout);
@@ -132,13 +159,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     await pager?.close();
     if (output.failure) throw new ChainsawError(`write error: ${describeSystemError(output.failure)}`);
     if (output.closed) return 0;
+    if (hints?.active && !failed) for (const m of await hints.messages(result.matched)) say(`chainsaw: ${m}`);
     if (failed) return 2;
     return result.matched > 0 ? 0 : 1;
   } catch (e) {
     // What was found before the error is still written (grep prints the lines before a failure).
     await output?.flush(true).catch(() => undefined);
     await pager?.close();
-    say(describe(e));
+    say(describe(e, source));
     if (io.env.CHAINSAW_DEBUG && e instanceof Error && e.stack) say(e.stack);
     return e instanceof ChainsawError ? e.exitCode : 2;
   }

@@ -45,7 +45,7 @@ export function workerCount(env: { [k: string]: string | undefined }): number {
 export async function parallelizable(plan: Plan, workers: number): Promise<boolean> {
   if (workers < 2) return false;
   if (!plan.fastPaths || plan.inputs.length !== 1 || plan.follow || plan.stats || plan.strict) return false;
-  if (plan.tail !== undefined || plan.maxCount !== undefined || plan.before > 0 || plan.after > 0) return false;
+  if (plan.tail !== undefined || plan.maxCount !== undefined || plan.context) return false;
   if (plan.output === 'table') return false;
   // Only parsing every line is work worth a thread. Copying bytes through is not, nor is a
   // filter whose byte prefilter already skips most lines (measured: slower with workers).

@@ -7,6 +7,8 @@ import { FLAGS, type FlagDef } from './flags.js';
 export interface Config {
   /** Default option words, config file first, then CHAINSAW_OPTIONS. */
   readonly words: string[];
+  /** The same words by where they came from (the file's path, `CHAINSAW_OPTIONS`), to name it in an error. */
+  readonly sources: readonly { readonly label: string; readonly words: readonly string[] }[];
   readonly aliases: { [field: string]: string[] } | undefined;
 }
 
@@ -104,6 +106,7 @@ function readRegularFile(path: string): string {
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const path = configPath(env);
   let words: string[] = [];
+  const sources: { label: string; words: string[] }[] = [];
   let aliases: Config['aliases'];
   let text: string | undefined;
   try {
@@ -124,7 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new UsageError(`${path}: must be a JSON object`);
     words = wordsFromFile(obj as { [k: string]: unknown }, path);
     aliases = aliasesFrom((obj as { [k: string]: unknown }).aliases, path);
+    if (words.length) sources.push({ label: path, words });
   }
-  if (env.CHAINSAW_OPTIONS) words = [...words, ...splitWords(env.CHAINSAW_OPTIONS)];
-  return { words, aliases };
+  if (env.CHAINSAW_OPTIONS) {
+    const fromEnv = splitWords(env.CHAINSAW_OPTIONS);
+    if (fromEnv.length) sources.push({ label: 'CHAINSAW_OPTIONS', words: fromEnv });
+    words = [...words, ...fromEnv];
+  }
+  return { words, sources, aliases };
 }

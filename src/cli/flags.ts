@@ -23,6 +23,8 @@ export interface FlagDef {
   readonly summary: string;
   /** Longer text for the man page. */
   readonly doc?: string;
+  /** The value `--no-NAME` stands for (`--no-color` is `--color never`). */
+  readonly negation?: string;
 }
 
 export const CATEGORIES: readonly { readonly id: Category; readonly title: string }[] = [
@@ -53,9 +55,13 @@ export const FLAGS = [
     doc: '--facility myapp.api matches myapp.api and myapp.api.handler but not myapp.apiary. A * matches any run of characters: --facility \'*.db.*\'.' },
   { name: 'since', type: 'string', category: 'filter', arg: 'TIME',
     summary: 'Keep records at or after TIME.',
-    doc: 'TIME is ISO 8601 full or partial (2011-12-26, 2011-12-26 09:14, 09:14 for today), epoch seconds, a duration ago (15m, 2h, 1d, 90s, 1h30m), now, today or yesterday. Without a zone it is UTC, or local time with --local.' },
+    doc: 'TIME is ISO 8601 full or partial (2011-12-26, 2011-12-26 09:14, 09:14 for today), epoch seconds, a duration ago (15m, 2h, 1d, 90s, 1h30m, also written -2h or 2 hours ago), a syslog date of this year (Dec 26 09:05), now, today or yesterday. Without a zone it is UTC, or local time with --local.' },
   { name: 'until', type: 'string', category: 'filter', arg: 'TIME',
-    summary: 'Keep records before TIME.' },
+    summary: 'Keep records before TIME.',
+    doc: 'A --since later than --until is an error: no record could match.' },
+  { name: 'invert-match', short: 'v', type: 'boolean', category: 'filter',
+    summary: 'Keep the records the filters reject, and lines that are not JSON objects (as grep -v).',
+    doc: 'Needs a filter. --invalid hide drops the lines that are not JSON objects again.' },
   { name: 'invalid', type: 'string', category: 'filter', arg: 'show|hide', choices: ['show', 'hide'],
     summary: 'Keep or drop lines that are not JSON objects when filtering (default hide).' },
   { name: 'explain', type: 'boolean', category: 'filter',
@@ -69,8 +75,8 @@ export const FLAGS = [
     doc: 'human: one colored line per record, TIME LEVEL [facility] host: message, then the other fields as key=value, with a multi-line full_message or stack indented below. table: aligned columns. json: each record as one compact JSON object, as jq -c prints it. raw: the input lines byte for byte. logfmt: key=value pairs. csv, tsv: a header line, then one row per record.' },
   { name: 'fields', short: 'k', type: 'string', category: 'output', arg: 'LIST',
     summary: 'Comma list of fields: columns of table/csv/tsv, extra fields of human, projection of json.' },
-  { name: 'color', type: 'string', category: 'output', arg: 'WHEN', choices: ['auto', 'always', 'never'],
-    summary: 'Color: auto (default: a terminal and NO_COLOR unset; FORCE_COLOR forces), always, never.' },
+  { name: 'color', type: 'string', category: 'output', arg: 'WHEN', choices: ['auto', 'always', 'never'], negation: 'never',
+    summary: 'Color: auto (default: a terminal and NO_COLOR unset; FORCE_COLOR forces, FORCE_COLOR=0 disables), always, never; --no-color is never.' },
   { name: 'local', type: 'boolean', category: 'output',
     summary: 'Show times in local time, and read zone-less TIME arguments as local.' },
   { name: 'tz', type: 'string', category: 'output', arg: 'ZONE',
@@ -93,7 +99,8 @@ export const FLAGS = [
   { name: 'before-context', short: 'B', type: 'number', category: 'navigation', arg: 'N',
     summary: 'Show N records before each match.' },
   { name: 'context', short: 'C', type: 'number', category: 'navigation', arg: 'N',
-    summary: 'Show N records before and after each match; groups are separated by --.' },
+    summary: 'Show N records before and after each match; groups are separated by --.',
+    doc: 'With any of -A, -B, -C (even 0), groups that are not adjacent are separated by -- (not in json, csv, tsv). With -n N, the last N matches are shown with their context.' },
   { name: 'follow', short: 'F', aliases: ['f'], type: 'boolean', category: 'input',
     summary: 'Like tail -F: print the last -n records (default 10), then new ones as they are written.',
     doc: 'Follows each FILE by name through rotation (rename and re-create) and truncation, waits for a file that does not exist yet, and never prints a half-written line. A DIR is followed at its current file.' },
@@ -101,7 +108,7 @@ export const FLAGS = [
     summary: 'Concatenate several inputs in the order given instead of merging them by time.' },
 
   { name: 'config', type: 'boolean', category: 'config',
-    summary: 'Ignore the config file and CHAINSAW_OPTIONS.' },
+    summary: 'Ignore the config file ($XDG_CONFIG_HOME/chainsaw/config.json) and CHAINSAW_OPTIONS.' },
 
   { name: 'completions', type: 'string', category: 'info', arg: 'SHELL', choices: ['bash', 'zsh', 'fish'],
     summary: 'Print a completion script for bash, zsh or fish and exit.',
@@ -127,17 +134,47 @@ export function flagSynopsis(f: FlagDef): string {
 
 export const USAGE_LINE = 'chainsaw [OPTIONS] [FILE|DIR ...]';
 
-export function renderHelp(): string {
-  const lines = [`Usage: ${USAGE_LINE}`, '', 'Explore JSON-per-line logs (GELF, bunyan, pino, ECS, docker, journald, CLEF, ...).', 'Reads standard input when no FILE is given or FILE is -.', ''];
+/** Words of `text` in lines of at most `width` columns (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+const HELP_INDENT = 28;
+
+/** `--help`, wrapped to `width` columns (the terminal's, 80 when not a terminal). */
+export function renderHelp(width = 80): string {
+  const w = Math.max(40, width);
+  const para = (text: string) => wrap(text, w - 1);
+  const lines = [`Usage: ${USAGE_LINE}`, '', ...para('Explore JSON-per-line logs (GELF, bunyan, pino, ECS, docker, journald, CLEF, ...). Reads standard input when no FILE is given or FILE is -; a pipe is shown live, as records arrive.'), ''];
   for (const cat of CATEGORIES) {
     lines.push(`${cat.title}:`);
     for (const f of FLAGS as readonly FlagDef[]) {
       if (f.category !== cat.id) continue;
-      const syn = flagSynopsis(f);
-      lines.push(syn.length < 26 ? `  ${syn.padEnd(26)}${f.summary}` : `  ${syn}\n  ${' '.repeat(26)}${f.summary}`);
+      const syn = `  ${flagSynopsis(f)}`;
+      const summary = wrap(f.summary, w - 1 - HELP_INDENT).map((l) => `${' '.repeat(HELP_INDENT)}${l}`);
+      if (syn.length < HELP_INDENT - 1) summary[0] = syn.padEnd(HELP_INDENT) + summary[0]!.trimStart();
+      else summary.unshift(syn);
+      lines.push(...summary);
     }
     lines.push('');
   }
-  lines.push('Exit status: 0 a record matched, 1 none matched, 2 an error.', 'See man chainsaw (man/chainsaw.1) for the filter language and examples.', '');
+  lines.push(
+    ...para('Default options are read from $XDG_CONFIG_HOME/chainsaw/config.json (else ~/.config/chainsaw/config.json) and from CHAINSAW_OPTIONS (shell words); the command line wins, --no-config ignores both.'),
+    '',
+    ...para('Exit status: 0 a record matched, 1 none matched, 2 an error.'),
+    ...para('See man chainsaw (man/chainsaw.1) for the filter language and examples.'),
+    '',
+  );
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { QuerySyntaxError, UsageError } from '../errors.js';
 import type { InputSpec } from '../input/source.js';
-import { levelOf } from '../record/levels.js';
+import { LEVEL_NAMES, levelOf } from '../record/levels.js';
 import { withAliases, type AliasTable } from '../record/shapes.js';
 import { parseUserTime, zoneFormatter } from '../record/time.js';
 import { and, field, or, str, type Expr } from '../query/ast.js';
@@ -11,6 +11,7 @@ import { parseExpr } from '../query/parser.js';
 import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js';
 import { makeTheme } from '../render/theme.js';
 import type { ParsedArgs } from './parse.js';
+import { closest } from './suggest.js';
 
 /** Everything the pipeline needs, resolved once from the arguments. */
 export interface Plan {
@@ -28,6 +29,10 @@ export interface Plan {
   readonly tail: number | undefined;
   readonly before: number;
   readonly after: number;
+  /** -A, -B or -C was given (even 0): groups of records are separated by `--`, as grep does. */
+  readonly context: boolean;
+  /** -v: the records (and non-JSON lines) the filters reject are the ones kept. */
+  readonly invert: boolean;
   readonly follow: boolean;
   readonly merge: boolean;
   readonly aliases: AliasTable;
@@ -111,7 +116,8 @@ function decideColor(args: ParsedArgs, r: ResolveEnv): boolean {
   if (when === 'always') return true;
   if (when === 'never') return false;
   const force = r.env.FORCE_COLOR;
-  if (force !== undefined && force !== '0' && force !== 'false') return true;
+  if (force === '0' || force === 'false') return false;
+  if (force !== undefined) return true;
   if (r.env.NO_COLOR) return false;
   return r.stdoutIsTTY && r.env.TERM !== 'dumb';
 }
@@ -146,16 +152,26 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
   }
   if (args.level !== undefined) {
     const text = String(args.level);
-    if (levelOf(text) === undefined) throw new UsageError(`-l: unknown level '${text}' (emerg alert crit err warn notice info debug trace, or 0-8)`);
+    // A number is a syslog severity 0..8 (a bunyan 40 is not what -l means).
+    if (levelOf(text) === undefined || (/^\s*[\d.]+\s*$/.test(text) && !/^\s*[0-8]\s*$/.test(text))) {
+      const guess = closest(text, ['err', ...LEVEL_NAMES.map((n) => n.toLowerCase())]);
+      throw new UsageError(`-l: unknown level '${text}' (${guess ? `did you mean ${guess}?` : 'emerg alert crit err warn notice info debug trace, or 0-8'})`);
+    }
     parts.push({ label: '-l', source: '', expr: { kind: 'compare', op: '<=', left: field(['level']), right: str(text), span: { start: 0, end: 0 } } });
   }
   const facilities = list(args.facility);
   if (facilities.length) parts.push({ label: '--facility', source: '', expr: or(facilities.map(facilityExpr)) });
+  const window: { [flag: string]: number } = {};
   for (const [flag, op] of [['since', '>='], ['until', '<']] as const) {
     if (args[flag] === undefined) continue;
     const text = String(args[flag]);
-    if (parseUserTime(text, now, local) === undefined) throw new UsageError(`--${flag}: invalid time '${text}'`);
+    const t = parseUserTime(text, now, local);
+    if (t === undefined) throw new UsageError(`--${flag}: invalid time '${text}'`);
+    window[flag] = t;
     parts.push({ label: `--${flag}`, source: '', expr: { kind: 'compare', op, left: field(['time']), right: str(text), span: { start: 0, end: 0 } } });
+  }
+  if (window.since !== undefined && window.until !== undefined && window.since >= window.until) {
+    throw new UsageError(`--since ${String(args.since)} is not before --until ${String(args.until)}: no record could match`);
   }
 
   const predicates = parts.map((p) => {
@@ -167,8 +183,11 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
       throw e;
     }
   });
-  const predicate: Predicate | undefined = predicates.length === 0 ? undefined
+  const all: Predicate | undefined = predicates.length === 0 ? undefined
     : predicates.length === 1 ? predicates[0] : (rec) => predicates.every((p) => p(rec));
+  const invert = args['invert-match'] === true;
+  if (invert && !all) throw new UsageError('-v: nothing to invert: give a filter (-q, -t, -l, --facility, --since, --until)');
+  const predicate: Predicate | undefined = invert ? (rec) => !all!(rec) : all;
 
   const names = args._.map(String);
   const inputs: InputSpec[] = names.length === 0 ? [{ name: '-', stdin: r.stdin }]
@@ -197,9 +216,11 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
 
   return {
     inputs,
-    expr: parts.length ? and(parts.map((p) => p.expr)) : undefined,
+    // Inverted, the expression stays sound for every byte prefilter derived from it: `not` gives none.
+    expr: parts.length ? (invert ? { kind: 'not', item: and(parts.map((p) => p.expr)) } : and(parts.map((p) => p.expr))) : undefined,
     predicate,
-    invalid: (args.invalid as 'show' | 'hide' | undefined) ?? 'hide',
+    // -v keeps what the filters reject, and lines that are not records are rejected by every filter.
+    invalid: (args.invalid as 'show' | 'hide' | undefined) ?? (invert ? 'show' : 'hide'),
     strict: args.strict === true,
     output,
     render: {
@@ -217,6 +238,8 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     tail: count(args, 'tail', '-n') ?? (follow ? 10 : undefined),
     before: count(args, 'before-context', '-B') ?? contextBoth ?? 0,
     after: count(args, 'after-context', '-A') ?? contextBoth ?? 0,
+    context: contextBoth !== undefined || args['before-context'] !== undefined || args['after-context'] !== undefined,
+    invert,
     follow,
     merge: args.merge !== false,
     aliases: withAliases(r.aliases),

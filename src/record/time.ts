@@ -120,10 +120,49 @@ function startOfDay(now: number, local: boolean): number {
     : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
+const UNIT_WORDS: { readonly [word: string]: string } = {
+  ms: 'ms', millisecond: 'ms', milliseconds: 'ms',
+  s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
+  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
+  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
+  d: 'd', day: 'd', days: 'd', w: 'w', week: 'w', weeks: 'w',
+};
+
+/** `-2h` or `2 hours ago` (`1 hour 30 minutes ago`): that long before now. */
+function parseAgo(lower: string, now: number): number | undefined {
+  if (lower.startsWith('-') && DURATION.test(lower.slice(1))) return parseUserTime(lower.slice(1), now);
+  const m = /^((?:\d+(?:\.\d+)?\s*[a-z]+\s*,?\s*(?:and\s+)?)+)ago$/.exec(lower);
+  if (!m) return undefined;
+  let ago = 0;
+  for (const part of m[1]!.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)/g)) {
+    if (part[2] === 'and') continue;
+    const unit = UNIT_WORDS[part[2]!];
+    if (!unit) return undefined;
+    ago += Number(part[1]) * UNIT_MS[unit]!;
+  }
+  return now - ago;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** A syslog date, `Dec 26 09:05` or `Dec 26 09:05:30` or `Dec 26`: in the current year. */
+function parseSyslogDate(lower: string, now: number, local: boolean): number | undefined {
+  const m = /^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(lower);
+  if (!m) return undefined;
+  const month = MONTHS.indexOf(m[1]!);
+  const day = Number(m[2]), h = Number(m[3] ?? 0), mi = Number(m[4] ?? 0), sec = Number(m[5] ?? 0);
+  if (month < 0 || day < 1 || day > 31 || h > 23 || mi > 59 || sec > 59) return undefined;
+  const year = local ? new Date(now).getFullYear() : new Date(now).getUTCFullYear();
+  const d = local ? new Date(year, month, day, h, mi, sec) : new Date(Date.UTC(year, month, day, h, mi, sec));
+  // Dec 32 and Feb 30 are not dates (Date would roll them over).
+  if ((local ? d.getDate() : d.getUTCDate()) !== day) return undefined;
+  return d.getTime();
+}
+
 /**
  * A TIME as the user writes it for --since, --until and in expressions: ISO full or partial,
- * a time of day (`09:14` = today), epoch seconds, a duration ago (`15m`, `1h30m`), `now`,
- * `today`, `yesterday`. Returns undefined when it is none of those.
+ * a time of day (`09:14` = today), epoch seconds, a duration ago (`15m`, `1h30m`, `-2h`,
+ * `2 hours ago`), a syslog date of this year (`Dec 26 09:05`), `now`, `today`, `yesterday`. Returns undefined when it is none of those.
  */
 export function parseUserTime(text: string, now: number, local = false): number | undefined {
   const s = text.trim();
@@ -149,6 +188,8 @@ export function parseUserTime(text: string, now: number, local = false): number 
     }
     return day + ((h * 60 + mi) * 60 + sec) * 1000 + frac;
   }
+  const relative = parseAgo(lower, now) ?? parseSyslogDate(lower, now, local);
+  if (relative !== undefined) return relative;
   return parseIsoTime(s, local);
 }
 

@@ -37,6 +37,8 @@ export interface Renderer {
   separator?(): string;
   /** Text written after the last record (a table's last rows). */
   end?(): string;
+  /** What is held back so far (a table's rows not yet laid out), for live input that went quiet. */
+  pending?(): string;
 }
 
 export type OutputMode = 'human' | 'table' | 'json' | 'raw' | 'logfmt' | 'csv' | 'tsv';

@@ -90,5 +90,6 @@ export function tableRenderer(opts: RenderOptions): Renderer {
     },
     separator: () => `${rows.length > 0 ? flush() : ''}--\n`,
     end: () => (rows.length > 0 ? flush() : ''),
+    pending: () => (rows.length > 0 ? flush() : ''),
   };
 }
