@@ -76,7 +76,7 @@ describe('color switches as other log viewers spell them (issue 10)', () => {
   });
 
   it('FORCE_COLOR=0 turns color off on a terminal', () => {
-    const onTty = (env: string) => execFileSync('script', ['-qec', `env -u NO_COLOR ${env} TZ=UTC XDG_CONFIG_HOME=/nonexistent ${process.execPath} ${BIN} ${one}`, '/dev/null'], { encoding: 'utf8' });
+    const onTty = (env: string) => execFileSync('script', ['-qec', `env -u NO_COLOR ${env} TZ=UTC XDG_CONFIG_HOME=/nonexistent ${process.execPath} ${BIN} --no-pager ${one}`, '/dev/null'], { encoding: 'utf8' });
     expect(onTty('-u FORCE_COLOR')).toBe('\x1b[31mERROR\x1b[39m x\r\n');
     expect(onTty('FORCE_COLOR=0')).toBe('ERROR x\r\n');
   });
