@@ -146,6 +146,11 @@ async function main() {
     { name: 'table', what: 'chainsaw -o table (every record laid out in columns)', target: '<= 1.5x human output', input: gelf,
       sides: [{ label: '-o table', argv: [CHAINSAW, '-o', 'table', gelf] }, { label: 'human', argv: [CHAINSAW, gelf] }],
       check: (c, p) => c.wall <= 1.5 * p[0].wall },
+    { name: 'many-needles', what: "chainsaw -c with 4,000 ORed 'txnId contains' (one is in the corpus)", target: '<= 3x one needle', input: gelf,
+      sides: [{ label: '4,000 contains', argv: [CHAINSAW, '-c', '-q', 'MANY', gelf] }, { label: 'one contains', argv: [CHAINSAW, '-c', '-q', `txnId contains "${txn}"`, gelf] },
+        // Into a pipe: GNU grep stops at the first match when its output is /dev/null.
+        { label: 'grep -F -f (4,000), into cat', argv: sh(`grep -c -F -f MANYFILE ${q(gelf)} | cat`) }],
+      check: (c, p) => c.wall <= 3 * p[0].wall },
     { name: 'tail', what: 'chainsaw -n 20 -l err', target: '<= 5% of a full scan', input: gelf,
       sides: [{ label: 'chainsaw -n 20', argv: [CHAINSAW, '-n', '20', '-l', 'err', gelf] }, { label: 'full scan -l err', argv: [CHAINSAW, '-l', 'err', gelf] }],
       check: (c, p) => c.wall <= 0.05 * p[0].wall },
@@ -174,6 +179,12 @@ async function main() {
   // A time 90% into the corpus: --since then keeps its last tenth.
   const since = sinceNinetyPercent(gelf);
   for (const sc of scenarios) for (const side of sc.sides) side.argv = side.argv.map((a) => a.replace('SINCE_EPOCH', String(since / 1000)).replace(/^SINCE$/, new Date(since).toISOString()));
+  // 4,000 transaction ids as one filter (3,999 absent from the corpus, and the chosen one), for -q and for grep -f.
+  const ids = [...Array.from({ length: 3999 }, (_, i) => `.rh-Z${i.toString(36)}`), txn];
+  const manyFile = join(CACHE, 'many-needles.txt');
+  writeFileSync(manyFile, `${ids.join('\n')}\n`);
+  const many = ids.map((id) => `txnId contains "${id}"`).join(' or ');
+  for (const sc of scenarios) for (const side of sc.sides) side.argv = side.argv.map((a) => (a === 'MANY' ? many : a.replace('MANYFILE', q(manyFile))));
   const chosen = scenarios.filter((s) => !opt.only || opt.only.split(',').includes(s.name));
   const rows = [];
   for (const s of chosen) {

@@ -4,6 +4,7 @@ import { contentEnd, forEachLine, lineBlocks } from './input/lines.js';
 import { inputChunks, type ChunkOptions, type InputSpec } from './input/source.js';
 import { backwardBlocks } from './input/tail.js';
 import { whyNotRecord } from './record/parse.js';
+import { hitFinder } from './query/needles.js';
 import { derivePrefilter, type LineTest } from './query/prefilter.js';
 import type { Plan } from './cli/resolve.js';
 
@@ -25,15 +26,10 @@ export interface MatchContext {
  * searched for the needles directly, and lines between hits are never looked at.
  */
 function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: number, e: number, next: number) => boolean | void): void {
-  const nextHit = needles.map((n) => block.indexOf(n));
+  const hits = hitFinder(block, needles);
   let pos = 0;
   for (;;) {
-    let hit = -1;
-    for (let k = 0; k < needles.length; k++) {
-      let p = nextHit[k]!;
-      if (p !== -1 && p < pos) nextHit[k] = p = block.indexOf(needles[k]!, pos);
-      if (p !== -1 && (hit === -1 || p < hit)) hit = p;
-    }
+    const hit = hits.next(pos);
     if (hit < 0) return;
     const start = hit === 0 ? 0 : block.lastIndexOf(NL, hit - 1) + 1;
     let nl = block.indexOf(NL, hit);
