@@ -29,6 +29,8 @@ export interface Plan {
   readonly after: number;
   readonly follow: boolean;
   readonly merge: boolean;
+  /** --max-line-bytes: a longer line is cut to this many bytes (or passed through, raw). */
+  readonly maxLineBytes: number;
   readonly aliases: AliasTable;
   /** Byte prefilters and other fast paths; CHAINSAW_NO_FASTPATH=1 turns them off to compare. */
   readonly fastPaths: boolean;
@@ -53,6 +55,15 @@ function count(args: ParsedArgs, name: string, flag: string): number | undefined
     throw new UsageError(`${flag}: expected a whole number >= 0, got '${String(args[name])}'`);
   }
   return v;
+}
+
+/** The default --max-line-bytes: 64 MiB. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+function maxLineBytes(args: ParsedArgs): number {
+  const n = count(args, 'max-line-bytes', '--max-line-bytes') ?? MAX_LINE_BYTES;
+  if (n < 1) throw new UsageError("--max-line-bytes: expected a whole number >= 1, got '0'");
+  return n;
 }
 
 function list(v: unknown): string[] {
@@ -203,6 +214,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     after: count(args, 'after-context', '-A') ?? contextBoth ?? 0,
     follow,
     merge: args.merge !== false,
+    maxLineBytes: maxLineBytes(args),
     aliases: withAliases(r.aliases),
     fastPaths: r.env.CHAINSAW_NO_FASTPATH !== '1',
     now,

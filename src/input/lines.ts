@@ -1,34 +1,134 @@
 const NL = 0x0a;
 const CR = 0x0d;
 
+/** Lines longer than `maxBytes` (terminator not counted): how they are cut, and who hears of them. */
+export interface LineLimit {
+  readonly maxBytes: number;
+  /** Pass such a line on whole, in pieces as it is read, rather than keep its first maxBytes. */
+  readonly passThrough: boolean;
+  /** Called for each such line once it is known to be one: where it starts, its number when counted here. */
+  readonly onOverlong: (start: number, line: number | undefined) => void;
+  /** Count lines as they pass (for a stream: a file is counted again through its descriptor). */
+  readonly countLines: boolean;
+}
+
+/**
+ * What the last block handed out is: whole lines; one line cut at maxBytes (its first maxBytes
+ * bytes and a newline); or, passed through, a piece of a longer line that goes on ('piece') or
+ * ends with it ('last piece').
+ */
+export type BlockKind = 'lines' | 'cut' | 'piece' | 'last piece';
+
+const NO_LIMIT: LineLimit = { maxBytes: Infinity, passThrough: false, onOverlong: () => undefined, countLines: false };
+
 /**
  * Regroups chunks into blocks that end on a line boundary, so a line is never split across
  * blocks. A line longer than a chunk is gathered piece by piece and joined once. The last block
- * (from `end`) may end without a newline: the input's last line.
+ * (from `end`) may end without a newline: the input's last line. A line longer than the limit is
+ * never gathered whole: it is cut, or passed on in pieces (see BlockKind).
  */
 export class LineSplitter {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes of the input before the chunk being split. */
+  private offset = 0;
+  /** Newlines before the chunk being split (when counting). */
+  private newlines = 0;
+  /** Within a line over the limit: the rest is dropped up to its newline, or passed on. */
+  private overlong: 'cut' | 'pass' | undefined;
+  /** What the block just handed out is. */
+  kind: BlockKind = 'lines';
+
+  constructor(private readonly limit: LineLimit = NO_LIMIT) {}
 
   /** The whole lines completed by this chunk; a block is only valid until the chunk is reused. */
   *push(chunk: Buffer): Generator<Buffer> {
+    const max = this.limit.maxBytes;
+    // A line inside one piece is no longer than the piece: only lines across pieces are measured.
+    if (chunk.length > max) {
+      for (let i = 0; i < chunk.length; i += max) yield* this.pushPiece(chunk.subarray(i, Math.min(chunk.length, i + max)));
+    } else {
+      yield* this.pushPiece(chunk);
+    }
+  }
+
+  private *pushPiece(chunk: Buffer): Generator<Buffer> {
+    try {
+      yield* this.split(chunk);
+    } finally {
+      this.offset += chunk.length;
+      if (this.limit.countLines) {
+        for (let i = chunk.indexOf(NL); i !== -1; i = chunk.indexOf(NL, i + 1)) this.newlines++;
+      }
+    }
+  }
+
+  private *split(chunk: Buffer): Generator<Buffer> {
+    let from = 0;
+    if (this.overlong) {
+      const nl = chunk.indexOf(NL);
+      if (this.overlong === 'pass') yield this.hand(nl < 0 ? chunk : chunk.subarray(0, nl + 1), nl < 0 ? 'piece' : 'last piece');
+      if (nl < 0) return;
+      this.overlong = undefined;
+      from = nl + 1;
+    }
     const lastNl = chunk.lastIndexOf(NL);
+    const headEnd = lastNl < from ? chunk.length : chunk.indexOf(NL, from);
+    // The line that begins before this chunk (or at `from`) and runs to headEnd: over the limit?
+    if (this.pendingBytes + headEnd - from > this.limit.maxBytes) {
+      yield* this.overflow(chunk.subarray(from, headEnd < chunk.length ? headEnd + 1 : headEnd), headEnd < chunk.length);
+      if (headEnd === chunk.length) return;
+      from = headEnd + 1;
+    }
     // What is kept across chunks is copied: chunks may be read buffers that get reused.
-    if (lastNl < 0) {
-      if (chunk.length) this.pending.push(Buffer.from(chunk));
+    if (lastNl < from) {
+      if (chunk.length > from) this.keep(Buffer.from(chunk.subarray(from)));
       return;
     }
-    let from = 0;
     if (this.pending.length) {
       // Join only the line that spans chunks; copying the whole chunk would double the bytes moved.
-      const firstNl = chunk.indexOf(NL);
-      const joined = Buffer.concat([...this.pending, chunk.subarray(0, firstNl + 1)]);
-      this.pending = [];
-      yield joined;
+      const firstNl = chunk.indexOf(NL, from);
+      const joined = Buffer.concat([...this.pending, chunk.subarray(from, firstNl + 1)]);
+      this.drop();
+      yield this.hand(joined, 'lines');
       from = firstNl + 1;
     }
     const rest = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : undefined;
-    if (rest) this.pending.push(rest);
-    if (from <= lastNl) yield chunk.subarray(from, lastNl + 1);
+    if (rest) this.keep(rest);
+    if (from <= lastNl) yield this.hand(chunk.subarray(from, lastNl + 1), 'lines');
+  }
+
+  /**
+   * The pending bytes and `head` (up to and with the newline when `ends`) make a line over the
+   * limit: reported, then cut to its first maxBytes, or passed on.
+   */
+  private *overflow(head: Buffer, ends: boolean): Generator<Buffer> {
+    const { maxBytes, countLines, onOverlong, passThrough } = this.limit;
+    onOverlong(this.offset - this.pendingBytes, countLines ? this.newlines + 1 : undefined);
+    const pending = this.pending;
+    this.drop();
+    if (!ends) this.overlong = passThrough ? 'pass' : 'cut';
+    if (passThrough) {
+      for (const p of pending) yield this.hand(p, 'piece');
+      yield this.hand(head, ends ? 'last piece' : 'piece');
+      return;
+    }
+    yield this.hand(cutLine([...pending, head], maxBytes), 'cut');
+  }
+
+  private hand(block: Buffer, kind: BlockKind): Buffer {
+    this.kind = kind;
+    return block;
+  }
+
+  private keep(piece: Buffer): void {
+    this.pending.push(piece);
+    this.pendingBytes += piece.length;
+  }
+
+  private drop(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /** The blocks of a run of chunks, each valid until the next is asked for. */
@@ -39,9 +139,24 @@ export class LineSplitter {
   /** The input's last line when it has no newline. */
   *end(): Generator<Buffer> {
     const { pending } = this;
-    this.pending = [];
-    if (pending.length) yield pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    this.drop();
+    // A line passed through in pieces ends here, without a newline.
+    if (this.overlong === 'pass') yield this.hand(Buffer.alloc(0), 'last piece');
+    this.overlong = undefined;
+    if (pending.length) yield this.hand(pending.length === 1 ? pending[0]! : Buffer.concat(pending), 'lines');
   }
+}
+
+/** The first maxBytes of a line given in pieces, and a newline: one copy, into the line's final buffer (the pieces and it are all that is ever held). */
+export function cutLine(pieces: readonly Buffer[], maxBytes: number): Buffer {
+  const cut = Buffer.allocUnsafe(maxBytes + 1);
+  let at = 0;
+  for (const p of pieces) {
+    if (at >= maxBytes) break;
+    at += p.copy(cut, at, 0, Math.min(p.length, maxBytes - at));
+  }
+  cut[maxBytes] = NL;
+  return cut;
 }
 
 /**

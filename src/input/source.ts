@@ -1,9 +1,9 @@
-import { closeSync, createReadStream, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { InputError, describeSystemError } from '../errors.js';
+import { ChainsawError, InputError, describeSystemError, reportingErrors, type ErrorReporter } from '../errors.js';
 
 /** One input as the user named it: a path, or `-` for standard input. */
 export interface InputSpec {
@@ -12,76 +12,14 @@ export interface InputSpec {
 }
 
 export const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const NL = 0x0a;
 
 export function isGzip(buf: Buffer): boolean {
   return buf.length >= 2 && buf[0] === GZIP_MAGIC[0] && buf[1] === GZIP_MAGIC[1];
 }
 
-/** The files an svlogd/multilog directory holds in time order: `@*.s`, `@*.u` by name, then `current`. */
-export async function svlogdFiles(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    throw new InputError(`${dir}: ${describeSystemError(e)}`, { cause: e });
-  }
-  const rotated = names.filter((n) => n.startsWith('@') && (n.endsWith('.s') || n.endsWith('.u'))).sort();
-  const files = rotated.map((n) => join(dir, n));
-  if (names.includes('current')) files.push(join(dir, 'current'));
-  if (files.length === 0) throw new InputError(`${dir}: Is a directory (not an svlogd log directory: no current, no @*.s)`);
-  return files;
-}
-
-/**
- * Reads a regular file in chunks, synchronously: a chunk is scanned while it is still in the CPU's
- * cache, and a run of chunks with nothing to show costs no trip through the event loop. Measured
- * on 350 MB: 128 KB reads into one reused buffer took 70 ms, 1 MB buffers (or three in turn, read
- * ahead on libuv's pool) 250 ms. With `holdOpen` false (hundreds of inputs merged) the file is
- * opened only for each read.
- */
-function* readPlainFile(path: string, opts: ChunkOptions, from = 0): Generator<Buffer> {
-  const fd = opts.holdOpen ? openSync(path, 'r') : undefined;
-  // One buffer reused: the consumer is done with a chunk when it asks for the next one.
-  const reused = opts.recycle ? Buffer.allocUnsafe(opts.chunkSize) : undefined;
-  let pos = from;
-  try {
-    for (;;) {
-      const buf = reused ?? Buffer.allocUnsafe(opts.chunkSize);
-      const handle = fd ?? openSync(path, 'r');
-      let got: number;
-      try {
-        got = readSync(handle, buf, 0, opts.chunkSize, pos);
-      } finally {
-        if (fd === undefined) closeSync(handle);
-      }
-      if (got === 0) return;
-      pos += got;
-      yield got === opts.chunkSize ? buf : buf.subarray(0, got);
-    }
-  } catch (e) {
-    throw wrapError(path, e);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/** Decompresses a gzip stream; a truncated or corrupt file is an InputError after what could be read. */
-async function* gunzip(compressed: Iterable<Buffer> | AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
-  const z = createGunzip({ chunkSize: 256 * 1024 });
-  const source = Readable.from(compressed, { objectMode: false });
-  source.on('error', (e) => z.destroy(e));
-  source.pipe(z);
-  try {
-    for await (const chunk of z) yield chunk as Buffer;
-  } catch (e) {
-    throw new InputError(`${name}: ${describeSystemError(e)}`, { cause: e });
-  }
-}
-
 export interface ChunkOptions {
   readonly chunkSize: number;
-  /** Keep the descriptor open between reads (false when hundreds of inputs are read at once). */
-  readonly holdOpen: boolean;
   /**
    * Reuse the read buffer: only when nothing keeps an entry past the batch it came in (no tail or
    * context; the merge hands a batch on before its input reads again), so a chunk is done with
@@ -90,8 +28,97 @@ export interface ChunkOptions {
   readonly recycle?: boolean;
 }
 
+/**
+ * One file of an input (the file named, one file of an svlogd directory, or a stream), read
+ * through the one descriptor it was opened with: its name for messages, its bytes as runs of
+ * chunks (see plainFileRuns).
+ */
+export interface InputFile {
+  readonly name: string;
+  readonly runs: AsyncIterable<Iterable<Buffer>>;
+  /**
+   * The number of the line that starts at byte `at`, counted through the file's descriptor while
+   * it is read (plain files only; the lines of a stream or gzip file are counted as they pass).
+   */
+  readonly lineAt?: (at: number) => number;
+}
+
 function wrapError(name: string, e: unknown): InputError {
   return e instanceof InputError ? e : new InputError(`${name}: ${describeSystemError(e)}`, { cause: e });
+}
+
+function systemError(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(code), { code });
+}
+
+/**
+ * Opens a path that should be a regular file. Whatever later happens to the path (rotated,
+ * deleted, replaced), the descriptor stays this file. Opened non-blocking: a FIFO in its place
+ * is reported, not waited on.
+ */
+export function openRegularFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw wrapError(path, e);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw systemError('EISDIR');
+    if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw wrapError(path, e);
+  }
+}
+
+/** How many newlines the first `end` bytes of an open file hold. */
+export function newlinesBefore(fd: number, end: number): number {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let count = 0;
+  for (let pos = 0; pos < end;) {
+    const got = readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (got === 0) break;
+    for (let i = buf.indexOf(NL, 0); i !== -1 && i < got; i = buf.indexOf(NL, i + 1)) count++;
+    pos += got;
+  }
+  return count;
+}
+
+/** Files this process may still open: its limit (node raises the soft one to the hard one) less those open. */
+export function descriptorsLeft(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) - readdirSync('/proc/self/fd').length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads an open regular file in chunks, synchronously: a chunk is scanned while it is still in
+ * the CPU's cache, and a run of chunks with nothing to show costs no trip through the event loop.
+ * Measured on 350 MB: 128 KB reads into one reused buffer took 70 ms, 1 MB buffers (or three in
+ * turn, read ahead on libuv's pool) 250 ms.
+ */
+function* readPlainFile(fd: number, name: string, opts: ChunkOptions, from = 0): Generator<Buffer> {
+  // One buffer reused: the consumer is done with a chunk when it asks for the next one.
+  const reused = opts.recycle ? Buffer.allocUnsafe(opts.chunkSize) : undefined;
+  let pos = from;
+  for (;;) {
+    const buf = reused ?? Buffer.allocUnsafe(opts.chunkSize);
+    let got: number;
+    try {
+      got = readSync(fd, buf, 0, opts.chunkSize, pos);
+    } catch (e) {
+      throw wrapError(name, e);
+    }
+    if (got === 0) return;
+    pos += got;
+    yield got === opts.chunkSize ? buf : buf.subarray(0, got);
+  }
 }
 
 /**
@@ -102,12 +129,12 @@ function wrapError(name: string, e: unknown): InputError {
 const RUN_MS = 2;
 
 /**
- * A plain (not gzip) regular file's bytes from offset `from`, as runs of chunks read
- * synchronously, with a turn of the event loop between runs: V8 frees memory and finishes
- * collections in tasks that only run then (without it, human output over 350 MB grew to 460 MB).
+ * A plain (not gzip) open file's bytes from offset `from`, as runs of chunks read synchronously,
+ * with a turn of the event loop between runs: V8 frees memory and finishes collections in tasks
+ * that only run then (without it, human output over 350 MB grew to 460 MB).
  */
-export async function* plainFileRuns(path: string, opts: ChunkOptions, from = 0): AsyncGenerator<Iterable<Buffer>> {
-  const chunks = readPlainFile(path, opts, from);
+export async function* plainFileRuns(fd: number, name: string, opts: ChunkOptions, from = 0): AsyncGenerator<Iterable<Buffer>> {
+  const chunks = readPlainFile(fd, name, opts, from);
   let more = true;
   const run = function* (): Generator<Buffer> {
     const until = performance.now() + RUN_MS;
@@ -130,65 +157,233 @@ export async function* plainFileRuns(path: string, opts: ChunkOptions, from = 0)
   }
 }
 
-/** Whether a regular file starts with the gzip magic. */
-function startsGzip(path: string): boolean {
-  const fd = openSync(path, 'r');
+/** Why a gzip stream failed, as zcat would put it. */
+function gzipError(name: string, e: unknown): InputError {
+  // After a member that decoded, bytes that do not start another one.
+  const reason = (e as Error).message === 'incorrect header check' ? 'trailing garbage after the gzip data' : describeSystemError(e);
+  return new InputError(`${name}: ${reason}`, { cause: e });
+}
+
+/** Compressed bytes are read in pieces this big: after an error, one piece is fed again a byte at a time. */
+const GZIP_PIECE = 16 * 1024;
+
+/**
+ * zlib drops the output of the call that fails, and a stream's iterator what it still buffered:
+ * up to ~256 KB of lines that did decode, before trailing garbage or a corrupt block (zcat prints
+ * them). So after an error the file is decoded again through its descriptor, from the start up to
+ * the input the failing call took (zlib's bytesWritten), then a byte at a time up to the error:
+ * the output past the `skip` bytes already passed on is what was lost.
+ */
+async function* decodedBeforeError(fd: number, name: string, skip: number, goodInput: number): AsyncGenerator<Buffer> {
+  const z = createGunzip();
+  const lost: Buffer[] = [];
+  let seen = 0;
+  let wake: (() => void) | undefined;
+  let over = false;
+  z.on('data', (b: Buffer) => {
+    const from = Math.max(0, skip - seen);
+    seen += b.length;
+    if (from < b.length) lost.push(from ? b.subarray(from) : b);
+    wake?.();
+  });
+  const stop = () => {
+    over = true;
+    wake?.();
+  };
+  z.on('error', stop);
+  z.on('end', stop);
+  const feed = async () => {
+    const buf = Buffer.allocUnsafe(GZIP_PIECE);
+    for (let pos = 0; !over;) {
+      const size = pos < goodInput ? Math.min(GZIP_PIECE, goodInput - pos) : 1;
+      const got = readSync(fd, buf, 0, size, pos);
+      if (got === 0) {
+        z.end();
+        return;
+      }
+      pos += got;
+      // Wait for each piece to be taken: the output of each call then comes on its own.
+      await new Promise<void>((resolve) => { if (!z.write(Buffer.from(buf.subarray(0, got)), () => resolve())) z.once('error', () => resolve()); });
+    }
+  };
+  const feeding = feed().catch(stop);
+  while (!over || lost.length) {
+    if (lost.length) {
+      yield* lost.splice(0);
+      continue;
+    }
+    await new Promise<void>((resolve) => { wake = resolve; });
+    wake = undefined;
+  }
+  await feeding;
+  z.destroy();
+}
+
+/** The decompressed bytes of an open gzip file; a truncated or corrupt file is an InputError after every line that decoded. */
+async function* gunzipFile(fd: number, name: string, opts: ChunkOptions): AsyncGenerator<Buffer> {
+  const z = createGunzip({ chunkSize: Math.min(256 * 1024, opts.chunkSize * 2) });
+  // zlib holds on to the pieces it is given: they are not reused.
+  const source = Readable.from(readPlainFile(fd, name, { chunkSize: GZIP_PIECE }), { objectMode: false });
+  source.on('error', (e) => z.destroy(e));
+  source.pipe(z);
+  let passed = 0;
   try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+    for await (const chunk of z) {
+      passed += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    yield* decodedBeforeError(fd, name, passed, z.bytesWritten);
+    throw gzipError(name, e);
   } finally {
-    closeSync(fd);
+    source.destroy();
+    z.destroy();
   }
 }
 
-/** The decompressed bytes of one regular file, as runs of chunks. */
-async function* fileChunks(path: string, opts: ChunkOptions): AsyncGenerator<Iterable<Buffer>> {
-  let gzip: boolean;
+/** Whether an open file starts with the gzip magic. */
+function startsGzip(fd: number): boolean {
+  const head = Buffer.alloc(2);
+  return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+}
+
+/** One open regular file as an InputFile: gzip or not, read to its end, then closed. */
+function openedFile(name: string, fd: number, opts: ChunkOptions): InputFile {
+  let gzip = false;
   try {
-    if (statSync(path).isDirectory()) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
-    gzip = startsGzip(path);
+    gzip = startsGzip(fd);
+  } catch {
+    // Reported by the first read.
+  }
+  async function* runs(): AsyncGenerator<Iterable<Buffer>> {
+    try {
+      if (!gzip) yield* plainFileRuns(fd, name, opts);
+      else for await (const chunk of gunzipFile(fd, name, opts)) yield [chunk];
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { name, runs: runs(), lineAt: gzip ? undefined : (at) => newlinesBefore(fd, at) + 1 };
+}
+
+/** The same file (device and inode) as an open descriptor. */
+function sameFile(a: Stats, fd: number): boolean {
+  const b = fstatSync(fd);
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+/**
+ * The files of an svlogd/multilog directory in time order: `@*.s`, `@*.u` by name, then `current`.
+ * `current` is opened first and read last through that descriptor, to its end, even when svlogd
+ * renames it to `@….s` meanwhile (that name, if listed, is then skipped: it is the same file).
+ * Rotated files are opened one at a time; one that vanished (svlogd's cleanup), a dangling link
+ * or a directory is reported and the rest is still read.
+ */
+async function* svlogdFiles(dir: string, opts: ChunkOptions, report: ErrorReporter): AsyncGenerator<InputFile> {
+  const currentPath = join(dir, 'current');
+  let current: number | undefined;
+  try {
+    current = openRegularFile(currentPath);
   } catch (e) {
-    throw wrapError(path, e);
+    if (((e as InputError).cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') report(wrapError(currentPath, e));
   }
-  if (!gzip) {
-    yield* plainFileRuns(path, opts);
-    return;
+  try {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      throw wrapError(dir, e);
+    }
+    const rotated = names.filter((n) => n.startsWith('@') && (n.endsWith('.s') || n.endsWith('.u'))).sort();
+    if (rotated.length === 0 && !names.includes('current')) {
+      throw new InputError(`${dir}: Is a directory (not an svlogd log directory: no current, no @*.s)`);
+    }
+    const currentStat = current === undefined ? undefined : fstatSync(current);
+    for (const n of rotated) {
+      const path = join(dir, n);
+      let fd: number;
+      try {
+        fd = openRegularFile(path);
+      } catch (e) {
+        report(wrapError(path, e));
+        continue;
+      }
+      if (currentStat && sameFile(currentStat, fd)) {
+        closeSync(fd);
+        continue;
+      }
+      const file = openedFile(path, fd, opts);
+      yield { ...file, runs: reportingErrors(file.runs, report) };
+    }
+    if (current !== undefined) {
+      const file = openedFile(currentPath, current, opts);
+      current = undefined;
+      yield { ...file, runs: reportingErrors(file.runs, report) };
+    }
+  } finally {
+    if (current !== undefined) closeSync(current);
   }
-  // zlib holds on to the chunks it is given: they are not reused.
-  for await (const chunk of gunzip(readPlainFile(path, { ...opts, recycle: false }), path)) yield [chunk];
 }
 
 /** Standard input in chunks, gunzipped when it starts with the gzip magic. */
 async function* streamChunks(stream: NodeJS.ReadableStream, name: string): AsyncGenerator<Buffer> {
   const it = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   const toBuf = (c: Buffer | string) => (typeof c === 'string' ? Buffer.from(c) : c);
-  let first = await it.next();
-  while (!first.done && toBuf(first.value).length < 2) {
-    const more = await it.next();
-    if (more.done) break;
-    first = { done: false, value: Buffer.concat([toBuf(first.value), toBuf(more.value)]) };
-  }
-  if (first.done) return;
-  const head = toBuf(first.value);
-  async function* all(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield toBuf(r.value);
-  }
   try {
-    yield* isGzip(head) ? gunzip(all(), name) : all();
+    let first = await it.next();
+    while (!first.done && toBuf(first.value).length < 2) {
+      const more = await it.next();
+      if (more.done) break;
+      first = { done: false, value: Buffer.concat([toBuf(first.value), toBuf(more.value)]) };
+    }
+    if (first.done) return;
+    const head = toBuf(first.value);
+    async function* all(): AsyncGenerator<Buffer> {
+      yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield toBuf(r.value);
+    }
+    if (!isGzip(head)) {
+      yield* all();
+      return;
+    }
+    const z = createGunzip({ chunkSize: 256 * 1024 });
+    const source = Readable.from(all(), { objectMode: false });
+    source.on('error', (e) => z.destroy(e));
+    source.pipe(z);
+    try {
+      for await (const chunk of z) yield chunk as Buffer;
+    } catch (e) {
+      throw e instanceof InputError ? e : gzipError(name, e);
+    }
   } catch (e) {
     throw wrapError(name, e);
   }
 }
 
 /**
- * The bytes of one input: a file (gzip or not), an svlogd directory's files in order, or stdin.
- * They come as runs of chunks: a run is read synchronously (a regular file's whole content), a
- * stream's chunks come one per run as they arrive.
+ * Whether standard input was closed when the process started (`chainsaw <&-`): node then opens
+ * /dev/null read-write in its place, where a shell's `</dev/null` opens it read-only.
  */
-export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGenerator<Iterable<Buffer>> {
+function closedAtStart(stream: NodeJS.ReadableStream): boolean {
+  if ((stream as { fd?: number }).fd !== 0) return false;
+  try {
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync('/proc/self/fdinfo/0', 'utf8'));
+    return flags !== null && (parseInt(flags[1]!, 8) & 3) === constants.O_RDWR && fstatSync(0).rdev === statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files of one input: a file (gzip or not), an svlogd directory's files in order, or a
+ * stream (stdin, a pipe or device named as a file). A file that cannot be opened ends the input
+ * (InputError); within a directory, each file that cannot be read is reported and skipped.
+ */
+export async function* inputFiles(spec: InputSpec, opts: ChunkOptions, report: ErrorReporter): AsyncGenerator<InputFile> {
   if (spec.stdin) {
-    for await (const chunk of streamChunks(spec.stdin, spec.name)) yield [chunk];
+    if (closedAtStart(spec.stdin)) throw new InputError(`${spec.name}: ${describeSystemError(systemError('EBADF'))}`);
+    yield { name: spec.name, runs: singles(streamChunks(spec.stdin, spec.name)) };
     return;
   }
   let st: Stats;
@@ -198,12 +393,42 @@ export async function* inputChunks(spec: InputSpec, opts: ChunkOptions): AsyncGe
     throw wrapError(spec.name, e);
   }
   if (st.isFile()) {
-    yield* fileChunks(spec.name, opts);
+    yield openedFile(spec.name, openRegularFile(spec.name), opts);
   } else if (st.isDirectory()) {
-    for (const file of await svlogdFiles(spec.name)) yield* fileChunks(file, opts);
+    yield* svlogdFiles(spec.name, opts, report);
   } else {
     // A pipe or device (`chainsaw <(zcat old.gz)`, /dev/stdin): read as a stream, not by position.
     const stream = createReadStream(spec.name, { highWaterMark: opts.chunkSize });
-    for await (const chunk of streamChunks(stream, spec.name)) yield [chunk];
+    yield { name: spec.name, runs: singles(streamChunks(stream, spec.name)) };
+  }
+}
+
+/** A stream's chunks, one per run: they come as they arrive. */
+async function* singles(chunks: AsyncIterable<Buffer>): AsyncGenerator<Iterable<Buffer>> {
+  for await (const chunk of chunks) yield [chunk];
+}
+
+/**
+ * Merged inputs are read at once, each through a descriptor held from its start to its end (a
+ * directory: its current and one rotated file): an error before reading when there are more than
+ * the process can open, rather than a file read by path again mid-way.
+ */
+export function checkDescriptorBudget(inputs: readonly InputSpec[]): void {
+  const left = descriptorsLeft();
+  if (left === undefined) return;
+  // Kept for node itself, the output and a directory's listing.
+  const room = left - 16;
+  const files = inputs.filter((i) => !i.stdin);
+  if (files.length * 2 <= room) return;
+  let needed = 0;
+  for (const f of files) {
+    try {
+      needed += statSync(f.name).isDirectory() ? 2 : 1;
+    } catch {
+      // Reported when it is read.
+    }
+  }
+  if (needed > room) {
+    throw new ChainsawError(`${inputs.length} inputs to merge, but only ${Math.max(0, room)} files can be open at once (ulimit -n): raise the limit, or read them one after another with --no-merge`);
   }
 }

@@ -13,7 +13,7 @@ export function rawRenderer(): Renderer {
     render(entry: Entry): Buffer {
       const bytes = entry.raw();
       const out = owesNewline ? Buffer.concat([NL, bytes]) : bytes;
-      owesNewline = !entry.hasNewline;
+      owesNewline = !entry.hasNewline && !entry.continues;
       return out;
     },
   };
