@@ -28,8 +28,7 @@ const NO_LIMIT: LineLimit = { maxBytes: Infinity, passThrough: false, onOverlong
  * never gathered whole: it is cut, or passed on in pieces (see BlockKind).
  */
 export class LineSplitter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private readonly pending: PendingLine;
   /** Bytes of the input before the chunk being split. */
   private offset = 0;
   /** Newlines before the chunk being split (when counting). */
@@ -39,7 +38,9 @@ export class LineSplitter {
   /** What the block just handed out is. */
   kind: BlockKind = 'lines';
 
-  constructor(private readonly limit: LineLimit = NO_LIMIT) {}
+  constructor(private readonly limit: LineLimit = NO_LIMIT) {
+    this.pending = new PendingLine(limit.maxBytes);
+  }
 
   /** The whole lines completed by this chunk; a block is only valid until the chunk is reused. */
   *push(chunk: Buffer): Generator<Buffer> {
@@ -75,26 +76,22 @@ export class LineSplitter {
     const lastNl = chunk.lastIndexOf(NL);
     const headEnd = lastNl < from ? chunk.length : chunk.indexOf(NL, from);
     // The line that begins before this chunk (or at `from`) and runs to headEnd: over the limit?
-    if (this.pendingBytes + headEnd - from > this.limit.maxBytes) {
+    if (this.pending.bytes + headEnd - from > this.limit.maxBytes) {
       yield* this.overflow(chunk.subarray(from, headEnd < chunk.length ? headEnd + 1 : headEnd), headEnd < chunk.length);
       if (headEnd === chunk.length) return;
       from = headEnd + 1;
     }
-    // What is kept across chunks is copied: chunks may be read buffers that get reused.
     if (lastNl < from) {
-      if (chunk.length > from) this.keep(Buffer.from(chunk.subarray(from)));
+      if (chunk.length > from) this.pending.add(chunk.subarray(from));
       return;
     }
-    if (this.pending.length) {
+    if (this.pending.bytes) {
       // Join only the line that spans chunks; copying the whole chunk would double the bytes moved.
       const firstNl = chunk.indexOf(NL, from);
-      const joined = Buffer.concat([...this.pending, chunk.subarray(from, firstNl + 1)]);
-      this.drop();
-      yield this.hand(joined, 'lines');
+      yield this.hand(this.pending.join(chunk.subarray(from, firstNl + 1)), 'lines');
       from = firstNl + 1;
     }
-    const rest = lastNl + 1 < chunk.length ? Buffer.from(chunk.subarray(lastNl + 1)) : undefined;
-    if (rest) this.keep(rest);
+    if (lastNl + 1 < chunk.length) this.pending.add(chunk.subarray(lastNl + 1));
     if (from <= lastNl) yield this.hand(chunk.subarray(from, lastNl + 1), 'lines');
   }
 
@@ -103,32 +100,20 @@ export class LineSplitter {
    * limit: reported, then cut to its first maxBytes, or passed on.
    */
   private *overflow(head: Buffer, ends: boolean): Generator<Buffer> {
-    const { maxBytes, countLines, onOverlong, passThrough } = this.limit;
-    onOverlong(this.offset - this.pendingBytes, countLines ? this.newlines + 1 : undefined);
-    const pending = this.pending;
-    this.drop();
+    const { countLines, onOverlong, passThrough } = this.limit;
+    onOverlong(this.offset - this.pending.bytes, countLines ? this.newlines + 1 : undefined);
     if (!ends) this.overlong = passThrough ? 'pass' : 'cut';
     if (passThrough) {
-      for (const p of pending) yield this.hand(p, 'piece');
+      for (const p of this.pending.take()) yield this.hand(p, 'piece');
       yield this.hand(head, ends ? 'last piece' : 'piece');
       return;
     }
-    yield this.hand(cutLine([...pending, head], maxBytes), 'cut');
+    yield this.hand(this.pending.cut(head), 'cut');
   }
 
   private hand(block: Buffer, kind: BlockKind): Buffer {
     this.kind = kind;
     return block;
-  }
-
-  private keep(piece: Buffer): void {
-    this.pending.push(piece);
-    this.pendingBytes += piece.length;
-  }
-
-  private drop(): void {
-    this.pending = [];
-    this.pendingBytes = 0;
   }
 
   /** The blocks of a run of chunks, each valid until the next is asked for. */
@@ -138,12 +123,70 @@ export class LineSplitter {
 
   /** The input's last line when it has no newline. */
   *end(): Generator<Buffer> {
-    const { pending } = this;
-    this.drop();
     // A line passed through in pieces ends here, without a newline.
     if (this.overlong === 'pass') yield this.hand(Buffer.alloc(0), 'last piece');
     this.overlong = undefined;
-    if (pending.length) yield this.hand(pending.length === 1 ? pending[0]! : Buffer.concat(pending), 'lines');
+    if (this.pending.bytes) yield this.hand(this.pending.join(Buffer.alloc(0)), 'lines');
+  }
+}
+
+/**
+ * The start of a line that runs on past the chunk it began in, copied (chunks may be read
+ * buffers that get reused): pieces joined once at its end; past half the limit, one buffer of
+ * the limit's size, so that a line cut at the limit is never held twice (a gzip bomb with the
+ * default 64 MiB peaked at 220 MB RSS with pieces, then their copy).
+ */
+class PendingLine {
+  private pieces: Buffer[] = [];
+  private whole: Buffer | undefined;
+  bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  add(b: Buffer): void {
+    if (this.whole) {
+      this.bytes += b.copy(this.whole, this.bytes);
+      return;
+    }
+    this.pieces.push(Buffer.from(b));
+    this.bytes += b.length;
+    if (this.bytes > this.maxBytes / 2 && Number.isFinite(this.maxBytes)) {
+      this.whole = Buffer.allocUnsafe(this.maxBytes + 1);
+      let at = 0;
+      for (const p of this.pieces) at += p.copy(this.whole, at);
+      this.pieces = [];
+    }
+  }
+
+  /** The line: these bytes, then `head` (its end, no longer than the limit allows). */
+  join(head: Buffer): Buffer {
+    const whole = this.whole;
+    const line = whole ? whole.subarray(0, this.bytes + head.copy(whole, this.bytes)) : this.pieces.length === 1 && head.length === 0 ? this.pieces[0]! : Buffer.concat([...this.pieces, head]);
+    this.reset();
+    return line;
+  }
+
+  /** The first maxBytes of these bytes then `head`, and a newline. */
+  cut(head: Buffer): Buffer {
+    const line = this.whole ?? Buffer.concat(this.pieces, this.maxBytes + 1);
+    const at = this.whole ? this.bytes : Math.min(this.bytes, this.maxBytes);
+    if (at < this.maxBytes) head.copy(line, at, 0, this.maxBytes - at);
+    line[this.maxBytes] = NL;
+    this.reset();
+    return line;
+  }
+
+  /** These bytes as they are, for a line passed through. */
+  take(): Buffer[] {
+    const pieces = this.whole ? [this.whole.subarray(0, this.bytes)] : this.pieces;
+    this.reset();
+    return pieces;
+  }
+
+  private reset(): void {
+    this.pieces = [];
+    this.whole = undefined;
+    this.bytes = 0;
   }
 }
 
