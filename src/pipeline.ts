@@ -1,6 +1,6 @@
 import type { Entry } from './entry.js';
 import { InputError, reportingErrors, type ErrorReporter } from './errors.js';
-import { checkDescriptorBudget, type ChunkOptions } from './input/source.js';
+import { OpenBudget, type ChunkOptions } from './input/source.js';
 import { concat, fromArray, mergeByTime } from './merge.js';
 import { navigate, type RunResult, type Sink } from './navigate.js';
 import { InputReader, matchContext } from './reader.js';
@@ -25,21 +25,20 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
   // inputs at 256 KB each took 300 MB, at 52 KB 100 MB, and ran no slower).
   const chunkSize = many && plan.merge ? Math.max(32 * 1024, Math.min(128 * 1024, Math.floor((1 << 20) / plan.inputs.length)))
     : 128 * 1024;
-  const chunks: ChunkOptions = { chunkSize, recycle: !context && plan.tail === undefined };
+  // Merged inputs are all open at once, each from its start to its end.
+  const budget = many && plan.merge ? OpenBudget.forProcess() : undefined;
+  const chunks: ChunkOptions = { chunkSize, recycle: !context && plan.tail === undefined, budget };
   const readers = plan.inputs.map((spec, i) => new InputReader(spec, i, ctx));
 
   let streams: AsyncIterable<Entry[]>[];
   // Reading from the end cannot number lines: --strict reads forwards, into a ring.
-  const fromEnd = plan.tail !== undefined && plan.fastPaths && !plan.strict;
-  // Merged inputs are all open at once, each from its start to its end.
-  if (many && plan.merge && !fromEnd) checkDescriptorBudget(plan.inputs);
-  if (fromEnd) {
+  if (plan.tail !== undefined && plan.fastPaths && !plan.strict) {
     // One input at a time, each read from its end: the last -n of the merge are among these.
     streams = [];
     for (const r of readers) {
       try {
         const last = await r.lastMatches(plan.tail);
-        streams.push(last ? fromArray(last) : reportingErrors(r.entries({ chunkSize }), report));
+        streams.push(last ? fromArray(last) : reportingErrors(r.entries({ chunkSize, budget }), report));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         report(e);

@@ -26,6 +26,49 @@ export interface ChunkOptions {
    * once the next one is asked for.
    */
   readonly recycle?: boolean;
+  /** Descriptors shared by inputs read at once (merged): past them, files are read whole. */
+  readonly budget?: OpenBudget;
+}
+
+/**
+ * The descriptors a merge of many inputs may hold: each input holds one from its start to its
+ * end, and the merge needs every input's first lines before it can show any. Past them, a file
+ * is read whole into memory as it is opened and closed at once, up to `bytes` in all; past that,
+ * the run stops with an error (a file is never read again by path to save a descriptor).
+ */
+export class OpenBudget {
+  private held = 0;
+  private bytesLeft: number;
+
+  constructor(private readonly descriptors: number, private readonly bytes = 32 << 20) {
+    this.bytesLeft = bytes;
+  }
+
+  /** Takes a descriptor for a file kept open, if one is left. */
+  hold(): boolean {
+    if (this.held >= this.descriptors) return false;
+    this.held++;
+    return true;
+  }
+
+  release(): void {
+    this.held--;
+  }
+
+  /** Takes room for a file read whole. */
+  spend(name: string, bytes: number): void {
+    this.bytesLeft -= bytes;
+    if (this.bytesLeft < 0) {
+      throw new ChainsawError(`${name}: too many inputs to merge at once: no file descriptor left (ulimit -n), and the files read whole instead passed ${this.bytes >> 20} MB; raise the limit, or read them one after another with --no-merge`);
+    }
+  }
+
+  /** For a run about to open inputs: what is left of the process's limit, less a margin. */
+  static forProcess(): OpenBudget {
+    const left = descriptorsLeft();
+    // Kept for a directory's listing, a file read whole while all are held, and what node may open.
+    return new OpenBudget(left === undefined ? Infinity : Math.max(0, left - 4));
+  }
 }
 
 /**
@@ -41,6 +84,8 @@ export interface InputFile {
    * it is read (plain files only; the lines of a stream or gzip file are counted as they pass).
    */
   readonly lineAt?: (at: number) => number;
+  /** Closes the file if its runs were never read to the end (they close it when they are). */
+  readonly close: () => void;
 }
 
 function wrapError(name: string, e: unknown): InputError {
@@ -270,8 +315,27 @@ function startsGzip(fd: number): boolean {
   return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
 }
 
-/** One open regular file as an InputFile: gzip or not, read to its end, then closed. */
+/**
+ * One open regular file as an InputFile, gzip or not: read through its descriptor to its end,
+ * then closed; or, when the budget has no descriptor left for it, read whole now and closed.
+ */
 function openedFile(name: string, fd: number, opts: ChunkOptions): InputFile {
+  let open = true;
+  const held = opts.budget?.hold() ?? false;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    closeSync(fd);
+    if (held) opts.budget!.release();
+  };
+  if (opts.budget && !held) {
+    try {
+      const bytes = readWhole(fd, name, opts.budget);
+      return { name, runs: singles(streamChunks(once(bytes), name)), close: () => undefined };
+    } finally {
+      close();
+    }
+  }
   let gzip = false;
   try {
     gzip = startsGzip(fd);
@@ -283,10 +347,35 @@ function openedFile(name: string, fd: number, opts: ChunkOptions): InputFile {
       if (!gzip) yield* plainFileRuns(fd, name, opts);
       else for await (const chunk of gunzipFile(fd, name, opts)) yield [chunk];
     } finally {
-      closeSync(fd);
+      close();
     }
   }
-  return { name, runs: runs(), lineAt: gzip ? undefined : (at) => newlinesBefore(fd, at) + 1 };
+  return { name, runs: runs(), lineAt: gzip ? undefined : (at) => newlinesBefore(fd, at) + 1, close };
+}
+
+/** An open file's bytes up to its end, counted against the budget before they are read. */
+function readWhole(fd: number, name: string, budget: OpenBudget): Buffer {
+  const pieces: Buffer[] = [];
+  try {
+    let size = fstatSync(fd).size;
+    for (;;) {
+      // The size it has, then what it grew by meanwhile.
+      size = Math.max(size, 64 * 1024);
+      budget.spend(name, size);
+      const buf = Buffer.allocUnsafe(size);
+      const got = readSync(fd, buf, 0, size, null);
+      budget.spend(name, got - size);
+      if (got === 0) return Buffer.concat(pieces);
+      pieces.push(buf.subarray(0, got));
+      size = 0;
+    }
+  } catch (e) {
+    throw e instanceof ChainsawError ? e : wrapError(name, e);
+  }
+}
+
+async function* once(b: Buffer): AsyncGenerator<Buffer> {
+  if (b.length) yield b;
 }
 
 /** The same file (device and inode) as an open descriptor. */
@@ -304,9 +393,12 @@ function sameFile(a: Stats, fd: number): boolean {
  */
 async function* svlogdFiles(dir: string, opts: ChunkOptions, report: ErrorReporter): AsyncGenerator<InputFile> {
   const currentPath = join(dir, 'current');
-  let current: number | undefined;
+  let current: InputFile | undefined;
+  let currentStat: Stats | undefined;
   try {
-    current = openRegularFile(currentPath);
+    const fd = openRegularFile(currentPath);
+    currentStat = fstatSync(fd);
+    current = openedFile(currentPath, fd, opts);
   } catch (e) {
     if (((e as InputError).cause as NodeJS.ErrnoException | undefined)?.code !== 'ENOENT') report(wrapError(currentPath, e));
   }
@@ -321,7 +413,6 @@ async function* svlogdFiles(dir: string, opts: ChunkOptions, report: ErrorReport
     if (rotated.length === 0 && !names.includes('current')) {
       throw new InputError(`${dir}: Is a directory (not an svlogd log directory: no current, no @*.s)`);
     }
-    const currentStat = current === undefined ? undefined : fstatSync(current);
     for (const n of rotated) {
       const path = join(dir, n);
       let fd: number;
@@ -335,16 +426,23 @@ async function* svlogdFiles(dir: string, opts: ChunkOptions, report: ErrorReport
         closeSync(fd);
         continue;
       }
-      const file = openedFile(path, fd, opts);
+      let file: InputFile;
+      try {
+        file = openedFile(path, fd, opts);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        report(e);
+        continue;
+      }
       yield { ...file, runs: reportingErrors(file.runs, report) };
     }
     if (current !== undefined) {
-      const file = openedFile(currentPath, current, opts);
+      const file = current;
       current = undefined;
       yield { ...file, runs: reportingErrors(file.runs, report) };
     }
   } finally {
-    if (current !== undefined) closeSync(current);
+    current?.close();
   }
 }
 
@@ -434,7 +532,7 @@ function closedAtStart(stream: NodeJS.ReadableStream): boolean {
 export async function* inputFiles(spec: InputSpec, opts: ChunkOptions, report: ErrorReporter): AsyncGenerator<InputFile> {
   if (spec.stdin) {
     if (closedAtStart(spec.stdin)) throw new InputError(`${spec.name}: ${describeSystemError(systemError('EBADF'))}`);
-    yield { name: spec.name, runs: singles(streamChunks(spec.stdin as AsyncIterable<Buffer | string>, spec.name)) };
+    yield { name: spec.name, runs: singles(streamChunks(spec.stdin as AsyncIterable<Buffer | string>, spec.name)), close: () => undefined };
     return;
   }
   let st: Stats;
@@ -448,36 +546,11 @@ export async function* inputFiles(spec: InputSpec, opts: ChunkOptions, report: E
   } else if (st.isDirectory()) {
     yield* svlogdFiles(spec.name, opts, report);
   } else {
-    yield { name: spec.name, runs: singles(streamChunks(deviceChunks(spec.name, opts), spec.name, opts.recycle)) };
+    yield { name: spec.name, runs: singles(streamChunks(deviceChunks(spec.name, opts), spec.name, opts.recycle)), close: () => undefined };
   }
 }
 
 /** A stream's chunks, one per run: they come as they arrive. */
 async function* singles(chunks: AsyncIterable<Buffer>): AsyncGenerator<Iterable<Buffer>> {
   for await (const chunk of chunks) yield [chunk];
-}
-
-/**
- * Merged inputs are read at once, each through a descriptor held from its start to its end (a
- * directory: its current and one rotated file): an error before reading when there are more than
- * the process can open, rather than a file read by path again mid-way.
- */
-export function checkDescriptorBudget(inputs: readonly InputSpec[]): void {
-  const left = descriptorsLeft();
-  if (left === undefined) return;
-  // Kept for a directory's listing and what node may still open.
-  const room = left - 4;
-  const files = inputs.filter((i) => !i.stdin);
-  if (files.length * 2 <= room) return;
-  let needed = 0;
-  for (const f of files) {
-    try {
-      needed += statSync(f.name).isDirectory() ? 2 : 1;
-    } catch {
-      // Reported when it is read.
-    }
-  }
-  if (needed > room) {
-    throw new ChainsawError(`${inputs.length} inputs to merge need ${needed} open files, but only ${Math.max(0, room)} more can be open (ulimit -n): raise the limit, or read them one after another with --no-merge`);
-  }
 }
