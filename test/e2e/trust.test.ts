@@ -89,18 +89,21 @@ describe('finding 1: a file is read from the descriptor opened at its start', ()
 });
 
 describe('finding 2: one bad entry in an svlogd directory loses nothing else', () => {
-  it('a dangling @*.u link and a directory named @*.s are reported and skipped; later files and current are read', async () => {
+  it('a dangling @*.u link, a directory and a FIFO named @*.s are reported and skipped; later files and current are read', async () => {
     const dir = join(tmp, 'svbad');
     mkdirSync(dir);
     writeFileSync(join(dir, '@400000000000000100000000.s'), gelfLines('A', 2, 1_600_000_000, 1));
     symlinkSync(join(dir, 'gone'), join(dir, '@400000000000000200000000.u'));
     mkdirSync(join(dir, '@400000000000000300000000.s'));
+    // A FIFO is not waited on.
+    execFileSync('mkfifo', [join(dir, '@400000000000000350000000.s')]);
     writeFileSync(join(dir, '@400000000000000400000000.s'), gelfLines('B', 2, 1_600_000_010, 1));
     writeFileSync(join(dir, 'current'), gelfLines('C', 2, 1_600_000_020, 1));
     const r = await runChainsaw(['-o', 'raw', dir]);
     expect(r.stdout).toBe(gelfLines('A', 2, 1_600_000_000, 1) + gelfLines('B', 2, 1_600_000_010, 1) + gelfLines('C', 2, 1_600_000_020, 1));
     expect(r.stderr).toBe(`chainsaw: ${dir}/@400000000000000200000000.u: No such file or directory\n`
-      + `chainsaw: ${dir}/@400000000000000300000000.s: Is a directory\n`);
+      + `chainsaw: ${dir}/@400000000000000300000000.s: Is a directory\n`
+      + `chainsaw: ${dir}/@400000000000000350000000.s: not a regular file\n`);
     expect(r.code).toBe(2);
   });
 
