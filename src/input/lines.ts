@@ -1,7 +1,7 @@
 const NL = 0x0a;
 const CR = 0x0d;
 
-/** Lines longer than `maxBytes` (terminator not counted): how they are cut, and who hears of them. */
+/** Lines longer than `maxBytes` (bytes before the `\n`): how they are cut, and who hears of them. */
 export interface LineLimit {
   readonly maxBytes: number;
   /** Pass such a line on whole, in pieces as it is read, rather than keep its first maxBytes. */
