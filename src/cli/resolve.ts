@@ -60,9 +60,15 @@ function count(args: ParsedArgs, name: string, flag: string): number | undefined
 /** The default --max-line-bytes: 64 MiB. */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
+/** The largest --max-line-bytes: a kept line becomes one string when it is parsed or shown (V8's limit is 512 MiB). */
+const MAX_LINE_BYTES_LIMIT = 256 * 1024 * 1024;
+
 function maxLineBytes(args: ParsedArgs): number {
-  const n = count(args, 'max-line-bytes', '--max-line-bytes') ?? MAX_LINE_BYTES;
-  if (n < 1) throw new UsageError("--max-line-bytes: expected a whole number >= 1, got '0'");
+  const n = args['max-line-bytes'];
+  if (n === undefined) return MAX_LINE_BYTES;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_LINE_BYTES_LIMIT) {
+    throw new UsageError(`--max-line-bytes: expected a whole number from 1 to ${MAX_LINE_BYTES_LIMIT} (256 MiB), got '${String(n)}'`);
+  }
   return n;
 }
 

@@ -178,6 +178,14 @@ describe.skipIf(!existsSync('/usr/bin/time'))('finding 6: over-long lines', () =
     expect(s.code).toBe(2);
   });
 
+  it('--max-line-bytes is a whole number from 1 to 256 MiB', async () => {
+    for (const bad of ['0', '-1', '1.5', '300000000', 'x']) {
+      const r = await runChainsaw(['--max-line-bytes', bad, fixture('shapes', 'gelf.log')]);
+      expect(r.stderr).toMatch(/^chainsaw: --max-line-bytes: expected a whole number/);
+      expect(r.code).toBe(2);
+    }
+  });
+
   it('a 1 GB line on a pipe: the record after it is found, memory under N + 100 MB', async () => {
     const r = await measured(`(head -c 1G /dev/zero; printf '\\n${after}') | CHAINSAW --max-line-bytes ${MIB} -l err -o raw`);
     expect(r.stderr).toBe(`chainsaw: -:1: line longer than ${MIB} bytes (--max-line-bytes): kept as a non-JSON line of its first ${MIB} bytes\n`);
