@@ -53,7 +53,7 @@ describe('finding 1: a file is read from the descriptor opened at its start', ()
     let expected = '';
     for (let f = 0; f < 40; f++) {
       const p = join(dir, `s${String(f).padStart(2, '0')}.log`);
-      const text = gelfLines(`OLD${f}`, 4000, 1_600_000_000 + f * 0.001, 0.04);
+      const text = gelfLines(`OLD${f}`, 2500, 1_600_000_000 + f * 0.001, 0.04);
       writeFileSync(p, text);
       files.push(p);
       expected += text;
@@ -78,13 +78,13 @@ describe('finding 1: a file is read from the descriptor opened at its start', ()
     });
     const big = Array.from({ length: 60 }, (_, i) => {
       const p = join(dir, `b${String(i).padStart(2, '0')}.log`);
-      writeFileSync(p, gelfLines(`B${i}`, 10_000, 1_600_000_000 + i, 1));
+      writeFileSync(p, gelfLines(`B${i}`, 6500, 1_600_000_000 + i, 1));
       return p;
     });
-    const sh = (args: string, files: string[]) => execFileSync('bash', ['-c', `ulimit -n 40; "${process.execPath}" "${BIN}" ${args} ${files.join(' ')} 2>&1; echo "status=$?"`], { encoding: 'utf8', env: ENV });
+    const sh = (args: string, files: string[]) => execFileSync('bash', ['-c', `ulimit -n 30; "${process.execPath}" "${BIN}" ${args} ${files.join(' ')} 2>&1; echo "status=$?"`], { encoding: 'utf8', env: ENV });
     expect(sh('-c', small)).toBe('60\nstatus=0\n');
     expect(sh('-c', big)).toMatch(/^chainsaw: \S+\/b\d\d\.log: too many inputs to merge at once: no file descriptor left \(ulimit -n\), and the files read whole instead passed 32 MB; raise the limit, or read them one after another with --no-merge\nstatus=2\n$/);
-    expect(sh('-c --no-merge', big)).toBe('600000\nstatus=0\n');
+    expect(sh('-c --no-merge', big)).toBe('390000\nstatus=0\n');
   });
 });
 
@@ -195,7 +195,7 @@ describe.skipIf(!existsSync('/usr/bin/time'))('finding 6: over-long lines', () =
   }, 30_000);
 
   it('-o raw without a filter passes such a line through whole, without holding it', async () => {
-    const input = `head -c 300M /dev/zero | tr '\\0' x; printf '\\n${after}'`;
+    const input = `head -c 200M /dev/zero | tr '\\0' x; printf '\\n${after}'`;
     const r = await measured(`(${input}) | CHAINSAW --max-line-bytes ${MIB} -o raw | cksum`);
     expect(r.stdout.toString()).toBe(execFileSync('bash', ['-c', `(${input}) | cksum`], { encoding: 'utf8' }));
     expect(r.stderr).toBe(`chainsaw: -:1: line longer than ${MIB} bytes (--max-line-bytes): passed through whole\n`);
@@ -226,8 +226,8 @@ describe.skipIf(!existsSync('/usr/bin/time'))('finding 6: over-long lines', () =
         }
       });
     });
-    // Some more seconds of reading zeros (GBs of them).
-    await new Promise((r) => setTimeout(r, 2000));
+    // A second more of reading zeros (GBs of them).
+    await new Promise((r) => setTimeout(r, 1000));
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
     child.kill('SIGKILL');
     expect(err).toBe(`chainsaw: /dev/zero:1: line longer than ${64 * MIB} bytes (--max-line-bytes): kept as a non-JSON line of its first ${64 * MIB} bytes\n`);
@@ -310,7 +310,7 @@ describe('finding 9: no descriptor, no silence', () => {
   it('out of descriptors: a one-line error at every limit node itself starts with, never "not built"', () => {
     const files = Array.from({ length: 12 }, (_, i) => fixture('shapes', 'gelf.log')).join(' ');
     const seen = new Set<string>();
-    for (const n of [18, 19, 20, 21, 24, 28, 34, 40, 48, 64]) {
+    for (const n of [18, 20, 24, 48]) {
       const out = sh(`ulimit -n ${n}; ${cs} -c ${files}`);
       // Below ~17 node's own start-up aborts, before any of chainsaw runs.
       if (/Assertion failed|Segmentation|status=1[34][0-9]|EMFILE: too many open files, open '.*bin\/chainsaw'/.test(out)) continue;
