@@ -190,18 +190,6 @@ class PendingLine {
   }
 }
 
-/** The first maxBytes of a line given in pieces, and a newline: one copy, into the line's final buffer (the pieces and it are all that is ever held). */
-export function cutLine(pieces: readonly Buffer[], maxBytes: number): Buffer {
-  const cut = Buffer.allocUnsafe(maxBytes + 1);
-  let at = 0;
-  for (const p of pieces) {
-    if (at >= maxBytes) break;
-    at += p.copy(cut, at, 0, Math.min(p.length, maxBytes - at));
-  }
-  cut[maxBytes] = NL;
-  return cut;
-}
-
 /**
  * An input's runs of chunks (see inputChunks) as runs of line blocks: a run is iterated
  * synchronously, so blocks with nothing to show cost no trip through the event loop.

@@ -1,5 +1,4 @@
 import { open } from 'node:fs/promises';
-import { cutLine } from './lines.js';
 import { isGzip, newlinesBefore } from './source.js';
 
 const NL = 0x0a;
@@ -43,11 +42,13 @@ export async function backwardBlocks(path: string, limit: BackwardLimit, endAt?:
   return (async function* () {
     try {
       let pos = Math.min(fileSize, endAt ?? Infinity);
-      // The end of a line whose start is in an earlier block, in file order. Its first maxBytes
-      // are the ones read last: pieces past them are let go.
+      // The end of a line whose start is in an earlier block, in file order; once it is known to
+      // be longer than the limit, nothing of it is kept: its first maxBytes are read from its
+      // start when that is found (a 200 MB line took 190 MB RSS when its pieces were kept).
       let carry: Buffer[] = [];
       let carryBytes = 0;
       let carryNl = false;
+      let carryLong = false;
       while (pos > 0) {
         const size = Math.min(blockSize, pos);
         pos -= size;
@@ -56,22 +57,30 @@ export async function backwardBlocks(path: string, limit: BackwardLimit, endAt?:
         const block = buf.subarray(0, bytesRead);
         const firstNl = block.indexOf(NL);
         if (firstNl < 0 && pos > 0) {
-          carry.unshift(block);
-          carryBytes += block.length;
-          while (carry.length > 1 && carryBytes - carry[carry.length - 1]!.length >= limit.maxBytes) carryBytes -= carry.pop()!.length;
+          if (!carryLong) {
+            carry.unshift(block);
+            carryBytes += block.length;
+            if (carryBytes - (carryNl ? 1 : 0) > limit.maxBytes) {
+              carryLong = true;
+              carry = [];
+            }
+          }
           continue;
         }
         // The carried line starts after this block's last newline, or at the file's start.
         const lineStart = block.lastIndexOf(NL) + 1;
-        if (carry.length) {
-          const line = [block.subarray(lineStart), ...carry];
+        if (carryLong || carry.length) {
           const length = block.length - lineStart + carryBytes;
-          if (length - (carryNl ? 1 : 0) > limit.maxBytes) {
+          if (carryLong || length - (carryNl ? 1 : 0) > limit.maxBytes) {
             const at = pos + lineStart;
             limit.onOverlong(() => newlinesBefore(fh.fd, at) + 1);
-            yield { block: cutLine(line, limit.maxBytes), cut: true };
+            carry = [];
+            const cut = Buffer.allocUnsafe(limit.maxBytes + 1);
+            await fh.read(cut, 0, limit.maxBytes, at);
+            cut[limit.maxBytes] = NL;
+            yield { block: cut, cut: true };
           } else {
-            yield { block: Buffer.concat(line, length), cut: false };
+            yield { block: Buffer.concat([block.subarray(lineStart), ...carry], length), cut: false };
           }
         } else if (lineStart < block.length) {
           // The file's last line, without a newline.
@@ -82,6 +91,7 @@ export async function backwardBlocks(path: string, limit: BackwardLimit, endAt?:
         carry = [block.subarray(0, wholeStart)];
         carryBytes = wholeStart;
         carryNl = true;
+        carryLong = false;
         if (pos === 0) return;
       }
     } finally {
