@@ -240,7 +240,8 @@ describe.skipIf(!existsSync('/usr/bin/time'))('finding 6: over-long lines', () =
     const t0 = Date.now();
     const r = await runChainsaw(['-n', '2', '-o', 'raw', '-q', 'exists(short_message)', f], { timeoutMs: 20_000 });
     expect(r.stdout).toBe('{"level":6,"short_message":"b"}\n{"level":6,"short_message":"c"}\n');
-    expect(r.code).toBe(0);
+    // With the fast paths off, -n reads forwards: the long line is read, and reported.
+    expect(r.code).toBe(process.env.CHAINSAW_NO_FASTPATH === '1' ? 2 : 0);
     // Read from the end, it never reaches the long line: 150 MB of it took 15 s when each 1 MB block was joined to the rest.
     const three = await runChainsaw(['-n', '3', '-o', 'raw', f], { timeoutMs: 20_000 });
     expect(Date.now() - t0).toBeLessThan(8000);
