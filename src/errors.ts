@@ -56,6 +56,19 @@ export class InputError extends ChainsawError {
   }
 }
 
+/** Reports an input that could not be read; the run goes on with the others and ends with status 2. */
+export type ErrorReporter = (err: InputError) => void;
+
+/** The items of an input, its read error reported instead of thrown: what was read before it is kept. */
+export async function* reportingErrors<T>(items: AsyncIterable<T>, report: ErrorReporter): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } catch (e) {
+    if (e instanceof InputError) report(e);
+    else throw e;
+  }
+}
+
 /** A short reason for a Node system error, without the stack: `No such file or directory`. */
 export function describeSystemError(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
@@ -67,6 +80,8 @@ export function describeSystemError(err: unknown): string {
     case 'ENOTDIR': return 'Not a directory';
     case 'EMFILE': return 'Too many open files';
     case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'ENFILE': return 'Too many open files in system';
+    case 'EBADF': return 'Bad file descriptor';
     case 'ENOSPC': return 'No space left on device';
     case 'EIO': return 'Input/output error';
     case 'Z_BUF_ERROR': return 'unexpected end of gzip data (truncated file?)';

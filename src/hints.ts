@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Plan } from './cli/resolve.js';
 import { closest } from './cli/suggest.js';
 import { LineSplitter, forEachLine } from './input/lines.js';
-import { inputChunks, type InputSpec } from './input/source.js';
+import { inputFiles, type InputSpec } from './input/source.js';
 import type { Expr, Operand } from './query/ast.js';
 import { parseLine } from './record/parse.js';
 import { CANONICAL_FIELDS, isCanonical } from './record/shapes.js';
@@ -130,12 +130,18 @@ export class FieldHints {
         const st = statSync(spec.name);
         if (!st.isFile() && !st.isDirectory()) return [];
         this.sampleLeft = SAMPLE_RECORDS;
-        const lines = new LineSplitter();
-        for await (const run of inputChunks(spec, { chunkSize: 128 * 1024, holdOpen: true, recycle: false })) {
-          for (const chunk of run) for (const block of lines.push(chunk)) this.scan(block, seen, names);
-          if (wanted.every((f) => seen.has(f.text))) break;
+        files: for await (const file of inputFiles(spec, { chunkSize: 128 * 1024, recycle: false }, () => undefined)) {
+          const lines = new LineSplitter();
+          try {
+            for await (const run of file.runs) {
+              for (const chunk of run) for (const block of lines.push(chunk)) this.scan(block, seen, names);
+              if (wanted.every((f) => seen.has(f.text))) break files;
+            }
+            for (const block of lines.end()) this.scan(block, seen, names);
+          } finally {
+            file.close();
+          }
         }
-        for (const block of lines.end()) this.scan(block, seen, names);
       } catch {
         // Not readable again (a FIFO, a file gone): nothing can be said about its fields.
         return [];

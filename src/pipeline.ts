@@ -1,24 +1,13 @@
 import { fstatSync, statSync } from 'node:fs';
 import type { Entry } from './entry.js';
-import { InputError } from './errors.js';
-import type { ChunkOptions, InputSpec } from './input/source.js';
+import { InputError, reportingErrors, type ErrorReporter } from './errors.js';
+import { OpenBudget, type ChunkOptions, type InputSpec } from './input/source.js';
 import { concat, fromArray, mergeByTime } from './merge.js';
 import { navigate, type RunResult, type Sink } from './navigate.js';
 import { InputReader, matchContext } from './reader.js';
 import type { Plan } from './cli/resolve.js';
 
-/** Reports an input that could not be read; the run goes on with the others and ends with status 2. */
-export type ErrorReporter = (err: InputError) => void;
-
-/** An input's batches with its read errors reported instead of thrown: what was read is kept. */
-async function* guarded(batches: AsyncIterable<Entry[]>, report: ErrorReporter): AsyncGenerator<Entry[]> {
-  try {
-    yield* batches;
-  } catch (e) {
-    if (e instanceof InputError) report(e);
-    else throw e;
-  }
-}
+export type { ErrorReporter } from './errors.js';
 
 /**
  * Whether an input is live (a pipe, FIFO, terminal or socket, standard input included): its
@@ -45,16 +34,19 @@ function isLive(spec: InputSpec): boolean {
 export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter): Promise<RunResult> {
   const context = plan.context;
   const many = plan.inputs.length > 1;
-  const ctx = matchContext(plan, { keepAll: context, needTime: many && plan.merge });
+  // Raw output of every line in input order: a line over --max-line-bytes goes out whole as it is read.
+  const passLong = plan.output === 'raw' && !plan.predicate && !plan.strict && !plan.count && !plan.stats && plan.maxCount === undefined
+    && !context && plan.tail === undefined && !(many && plan.merge);
+  const ctx = matchContext(plan, { keepAll: context, needTime: many && plan.merge, passLong, report });
   // Reads of 128 KB into one reused buffer: a block is scanned while it is still in the CPU's
   // cache (on 350 MB, -t took 0.38 s against 0.50 s with 1 MB blocks). Many inputs merged at
   // once share a 1 MB budget (small blocks keep few parsed records waiting in the merge: 20
-  // inputs at 256 KB each took 300 MB, at 52 KB 100 MB, and ran no slower); past 32 inputs,
-  // descriptors are held only while reading.
+  // inputs at 256 KB each took 300 MB, at 52 KB 100 MB, and ran no slower).
   const chunkSize = many && plan.merge ? Math.max(32 * 1024, Math.min(128 * 1024, Math.floor((1 << 20) / plan.inputs.length)))
     : 128 * 1024;
-  const holdOpen = !(many && plan.merge && plan.inputs.length > 32);
-  const chunks: ChunkOptions = { chunkSize, holdOpen, recycle: !context && plan.tail === undefined };
+  // Merged inputs are all open at once, each from its start to its end.
+  const budget = many && plan.merge ? OpenBudget.forProcess() : undefined;
+  const chunks: ChunkOptions = { chunkSize, recycle: !context && plan.tail === undefined, budget };
   const readers = plan.inputs.map((spec, i) => new InputReader(spec, i, ctx));
 
   let streams: AsyncIterable<Entry[]>[];
@@ -65,14 +57,14 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter)
     for (const r of readers) {
       try {
         const last = await r.lastMatches(plan.tail);
-        streams.push(last ? fromArray(last) : guarded(r.entries({ chunkSize, holdOpen }), report));
+        streams.push(last ? fromArray(last) : reportingErrors(r.entries({ chunkSize, budget }), report));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         report(e);
       }
     }
   } else {
-    streams = readers.map((r) => guarded(r.entries(chunks), report));
+    streams = readers.map((r) => reportingErrors(r.entries(chunks), report));
   }
   const live = plan.inputs.map(isLive);
   const merged = streams.length === 1 ? streams[0]! : plan.merge ? mergeByTime(streams, streams.length === live.length ? live : []) : concat(streams);

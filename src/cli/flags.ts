@@ -104,6 +104,9 @@ export const FLAGS = [
   { name: 'follow', short: 'F', aliases: ['f'], type: 'boolean', category: 'input',
     summary: 'Like tail -F: print the last -n records (default 10), then new ones as they are written.',
     doc: 'Follows each FILE by name through rotation (rename and re-create) and truncation, waits for a file that does not exist yet, and never prints a half-written line. A DIR is followed at its current file.' },
+  { name: 'max-line-bytes', type: 'number', category: 'input', arg: 'N',
+    summary: 'Keep only the first N bytes of a longer line, as a non-JSON line, and report it (default 64 MiB).',
+    doc: 'A line longer than N bytes (1 to 256 MiB; the newline not counted) is reported once per input (FILE:LINE), kept as a line that is not a record, and the run ends with status 2; memory stays under N + 100 MB whatever the input (/dev/zero, a gzip bomb). -o raw without a filter passes such a line through whole, as it is read.' },
   { name: 'merge', type: 'boolean', category: 'input',
     summary: 'Concatenate several inputs in the order given instead of merging them by time.' },
 

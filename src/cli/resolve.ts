@@ -35,6 +35,8 @@ export interface Plan {
   readonly invert: boolean;
   readonly follow: boolean;
   readonly merge: boolean;
+  /** --max-line-bytes: a longer line is cut to this many bytes (or passed through, raw). */
+  readonly maxLineBytes: number;
   readonly aliases: AliasTable;
   /** Byte prefilters and other fast paths; CHAINSAW_NO_FASTPATH=1 turns them off to compare. */
   readonly fastPaths: boolean;
@@ -61,6 +63,21 @@ function count(args: ParsedArgs, name: string, flag: string): number | undefined
     throw new UsageError(`${flag}: expected a whole number >= 0, got '${String(args[name])}'`);
   }
   return v;
+}
+
+/** The default --max-line-bytes: 64 MiB. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** The largest --max-line-bytes: a kept line becomes one string when it is parsed or shown (V8's limit is 512 MiB). */
+const MAX_LINE_BYTES_LIMIT = 256 * 1024 * 1024;
+
+function maxLineBytes(args: ParsedArgs): number {
+  const n = args['max-line-bytes'];
+  if (n === undefined) return MAX_LINE_BYTES;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_LINE_BYTES_LIMIT) {
+    throw new UsageError(`--max-line-bytes: expected a whole number from 1 to ${MAX_LINE_BYTES_LIMIT} (256 MiB), got '${String(n)}'`);
+  }
+  return n;
 }
 
 function list(v: unknown): string[] {
@@ -242,6 +259,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     invert,
     follow,
     merge: args.merge !== false,
+    maxLineBytes: maxLineBytes(args),
     aliases: withAliases(r.aliases),
     fastPaths: r.env.CHAINSAW_NO_FASTPATH !== '1',
     now,

@@ -22,7 +22,7 @@ export function rawRenderer(opts: Pick<RenderOptions, 'terminal'>): Renderer {
     render(entry: Entry): Buffer {
       const bytes = opts.terminal ? escapedLine(entry.raw(), entry.hasNewline) : entry.raw();
       const out = owesNewline ? Buffer.concat([NL, bytes]) : bytes;
-      owesNewline = !entry.hasNewline;
+      owesNewline = !entry.hasNewline && !entry.continues;
       return out;
     },
   };
