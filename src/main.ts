@@ -144,8 +144,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (plan.follow) {
       const { runFollow } = await import('./follow/follow.js');
       result = await runFollow(plan, { output, renderer, stats }, report, io.trapInterrupts?.() ?? new AbortController().signal, (m) => say(`chainsaw: ${m}`));
-    } else if (await parallelizable(plan, workerCount(io.env))) {
-      result = await runParallel(plan, planInput, workerCount(io.env), { output, renderer, stats }, report);
+    } else if (await parallelizable(plan, workerCount(plan, io.env))) {
+      result = await runParallel(plan, planInput, workerCount(plan, io.env), { output, renderer, stats }, report);
     } else {
       result = await runPipeline(plan, { output, renderer, stats }, report);
     }

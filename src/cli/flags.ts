@@ -107,6 +107,9 @@ export const FLAGS = [
   { name: 'max-line-bytes', type: 'number', category: 'input', arg: 'N',
     summary: 'Keep only the first N bytes of a longer line, as a non-JSON line, and report it (default 64 MiB).',
     doc: 'A line longer than N bytes (1 to 256 MiB; the newline not counted) is reported once per input (FILE:LINE), kept as a line that is not a record, and the run ends with status 2; memory stays under N + 100 MB whatever the input (/dev/zero, a gzip bomb). -o raw without a filter passes such a line through whole, as it is read.' },
+  { name: 'threads', short: 'j', type: 'string', category: 'input', arg: 'N',
+    summary: 'Threads for one big file: N, or auto (default: the cores, at most 8, where it pays).',
+    doc: 'A big regular file (48 MB or more, not gzip) of which every line is parsed (human, json, logfmt, csv and tsv output of every record, or a filter with no byte prefilter) is read in 8 MB segments by N worker threads; the output is byte-identical to -j 1, in file order. Each added thread costs about 50 MB of memory. Standard input, -F, -n, -m, context, --stats, merged inputs and table output use one thread. CHAINSAW_WORKERS=N is read as -j N.' },
   { name: 'merge', type: 'boolean', category: 'input',
     summary: 'Concatenate several inputs in the order given instead of merging them by time.' },
 

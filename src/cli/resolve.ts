@@ -45,6 +45,8 @@ export interface Plan {
   readonly local: boolean;
   /** Send the output through a pager (a terminal, human or table output, not following). */
   readonly pager: boolean;
+  /** -j: worker threads for one big file, or auto (the cores, at most 8). */
+  readonly threads: number | 'auto';
 }
 
 export interface ResolveEnv {
@@ -265,7 +267,16 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     now,
     local,
     pager: decidePager(args, r, { output, follow, summary: args.count === true || args.stats === true }),
+    threads: threadsOf(args.threads),
   };
+}
+
+/** `-j N` or `-j auto`. */
+function threadsOf(v: unknown): number | 'auto' {
+  if (v === undefined || v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`-j: expected a number of threads from 1 to 256, or auto, got '${String(v)}'`);
+  return n;
 }
 
 /** The width table output fits: the terminal's, else $COLUMNS, else none (a pipe is not cut). */
