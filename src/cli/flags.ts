@@ -82,6 +82,13 @@ export const FLAGS = [
   { name: 'follow', short: 'F', aliases: ['f'], type: 'boolean', category: 'input',
     summary: 'Like tail -F: print the last -n records (default 10), then new ones as they are written.',
     doc: 'Follows each FILE by name through rotation (rename and re-create) and truncation, waits for a file that does not exist yet, and never prints a half-written line. A DIR is followed at its current file.' },
+  { name: 'host', short: 'H', type: 'array', category: 'input', arg: 'HOSTS',
+    summary: 'Read the PATHs on these hosts over ssh, merged into one timeline; repeatable.',
+    doc: 'HOSTS is a comma list; api[1-3], web[01-12] (padding kept) and db[1,3,5-7] expand as in pdsh; user@host is allowed. A host beginning with - or holding whitespace or a control character is a usage error. See MANY MACHINES below.' },
+  { name: 'hosts-file', type: 'array', category: 'input', arg: 'FILE',
+    summary: 'Read the hosts from FILE, one a line (ranges allowed), # comments; repeatable.' },
+  { name: 'fanout', type: 'number', category: 'input', arg: 'N',
+    summary: 'Connect to at most N hosts at once (default 32).' },
   { name: 'merge', type: 'boolean', category: 'input',
     summary: 'Concatenate several inputs in the order given instead of merging them by time.' },
 

@@ -10,6 +10,8 @@ import { parseExpr } from '../query/parser.js';
 import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js';
 import { makeTheme } from '../render/theme.js';
 import type { ParsedArgs } from './parse.js';
+import { splitWords } from './config.js';
+import { resolveHosts } from '../remote/hosts.js';
 
 /** Everything the pipeline needs, resolved once from the arguments. */
 export interface Plan {
@@ -35,6 +37,51 @@ export interface Plan {
   readonly now: number;
   /** -L: times without a zone are local. */
   readonly local: boolean;
+  /** -H: the PATHs are read on these hosts over ssh (inputs is then empty). */
+  readonly remote: RemotePlan | undefined;
+}
+
+export interface RemotePlan {
+  readonly hosts: readonly string[];
+  /** The PATH arguments, as named on every host. */
+  readonly paths: readonly string[];
+  /** The ssh command words: CHAINSAW_SSH split like shell words, else `ssh`. */
+  readonly ssh: readonly string[];
+  readonly fanout: number;
+  /**
+   * The labels of the remote inputs, by input number: filled in as each host says which files a
+   * PATH names there. The same array is the renderers' `labels`.
+   */
+  readonly labels: string[];
+}
+
+const DEFAULT_FANOUT = 32;
+
+/** -H and --hosts-file: the hosts, the ssh command and the remote paths, checked before anything starts. */
+function resolveRemote(args: ParsedArgs, names: readonly string[], r: ResolveEnv): RemotePlan | undefined {
+  const lists = list(args.host);
+  const files = list(args['hosts-file']);
+  const fanout = count(args, 'fanout', '--fanout') ?? DEFAULT_FANOUT;
+  if (lists.length === 0 && files.length === 0) {
+    if (args.fanout !== undefined) throw new UsageError('--fanout needs -H or --hosts-file');
+    return undefined;
+  }
+  if (fanout < 1) throw new UsageError('--fanout: expected a whole number >= 1');
+  const hosts = resolveHosts(lists, files);
+  if (hosts.length === 0) throw new UsageError('-H: no hosts named');
+  if (names.length === 0) throw new UsageError('-H: name the PATHs to read on the hosts');
+  if (names.includes('-')) throw new UsageError('-H: standard input (-) cannot be read on a host');
+  if (args.follow === true) throw new UsageError('-F with -H is not supported yet: follow each host with ssh HOST chainsaw -F');
+  let ssh: string[] = ['ssh'];
+  const custom = r.env.CHAINSAW_SSH;
+  if (custom !== undefined && custom.trim() !== '') {
+    try {
+      ssh = splitWords(custom);
+    } catch (e) {
+      throw new UsageError(`CHAINSAW_SSH: ${(e as Error).message.replace(/^CHAINSAW_OPTIONS: /, '')}`, { cause: e });
+    }
+  }
+  return { hosts, paths: names, ssh, fanout, labels: [] };
 }
 
 export interface ResolveEnv {
@@ -156,7 +203,8 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     : predicates.length === 1 ? predicates[0] : (rec) => predicates.every((p) => p(rec));
 
   const names = args._.map(String);
-  const inputs: InputSpec[] = names.length === 0 ? [{ name: '-', stdin: r.stdin }]
+  const remote = resolveRemote(args, names, r);
+  const inputs: InputSpec[] = remote ? [] : names.length === 0 ? [{ name: '-', stdin: r.stdin }]
     : names.map((n) => (n === '-' ? { name: '-', stdin: r.stdin } : { name: n }));
   if (inputs.some((i) => i.stdin) && r.stdin.isTTY) {
     throw new UsageError('no input: name a FILE or DIR, or pipe logs to standard input (see --help)');
@@ -192,7 +240,9 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
       theme: await makeTheme(color),
       zone,
       fields,
-      labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,
+      // Remote records are labelled by host in human and table output only.
+      labels: remote ? (output === 'human' || output === 'table' ? remote.labels : undefined)
+        : inputs.length > 1 ? uniqueLabels(inputs) : undefined,
       width: r.stdoutIsTTY ? r.stdoutColumns : undefined,
     },
     count: args.count === true,
@@ -207,5 +257,6 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     fastPaths: r.env.CHAINSAW_NO_FASTPATH !== '1',
     now,
     local,
+    remote,
   };
 }
