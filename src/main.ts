@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     } else if (await parallelizable(plan, workerCount(io.env))) {
       result = await runParallel(plan, planInput, workerCount(io.env), { output, renderer, stats }, report);
     } else {
-      result = await runPipeline(plan, { output, renderer, stats }, report);
+      result = await runPipeline(plan, { output, renderer, stats }, report, (m) => say(`chainsaw: ${m}`));
     }
     if (renderer?.end) output.write(renderer.end());
     if (plan.count) output.write(`${result.matched}\n`);

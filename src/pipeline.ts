@@ -5,6 +5,7 @@ import { concat, fromArray, mergeByTime } from './merge.js';
 import { navigate, type RunResult, type Sink } from './navigate.js';
 import { InputReader, matchContext } from './reader.js';
 import type { Plan } from './cli/resolve.js';
+import { remoteStreams } from './remote/source.js';
 
 /** Reports an input that could not be read; the run goes on with the others and ends with status 2. */
 export type ErrorReporter = (err: InputError) => void;
@@ -23,8 +24,17 @@ async function* guarded(batches: AsyncIterable<Entry[]>, report: ErrorReporter):
  * The one glue: inputs → line blocks → entries (prefiltered, parsed, filtered) → merged by time →
  * navigation (tail, context, max count) → renderer → output.
  */
-export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter): Promise<RunResult> {
+export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter, notice: (m: string) => void = () => undefined): Promise<RunResult> {
   const context = plan.before > 0 || plan.after > 0;
+  if (plan.remote) {
+    // Hosts are sources too: their lines go through the same reader, merge and navigation.
+    const run = remoteStreams(plan, plan.remote, matchContext(plan, { keepAll: context && plan.tail === undefined, needTime: true }), report, notice);
+    try {
+      return await navigate(plan.merge ? mergeByTime(run.streams) : concat(run.streams), plan, sink);
+    } finally {
+      run.close();
+    }
+  }
   const many = plan.inputs.length > 1;
   const ctx = matchContext(plan, { keepAll: context && plan.tail === undefined, needTime: many && plan.merge });
   // Reads of 128 KB into one reused buffer: a block is scanned while it is still in the CPU's

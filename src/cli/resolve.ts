@@ -48,6 +48,10 @@ export interface RemotePlan {
   /** The ssh command words: CHAINSAW_SSH split like shell words, else `ssh`. */
   readonly ssh: readonly string[];
   readonly fanout: number;
+  /** CHAINSAW_REMOTE=posix: never run the hosts' chainsaw (to compare the two routes). */
+  readonly posixOnly: boolean;
+  /** Field aliases from this machine's config: a host's chainsaw would not know them. */
+  readonly customAliases: boolean;
   /**
    * The labels of the remote inputs, by input number: filled in as each host says which files a
    * PATH names there. The same array is the renderers' `labels`.
@@ -81,7 +85,7 @@ function resolveRemote(args: ParsedArgs, names: readonly string[], r: ResolveEnv
       throw new UsageError(`CHAINSAW_SSH: ${(e as Error).message.replace(/^CHAINSAW_OPTIONS: /, '')}`, { cause: e });
     }
   }
-  return { hosts, paths: names, ssh, fanout, labels: [] };
+  return { hosts, paths: names, ssh, fanout, posixOnly: r.env.CHAINSAW_REMOTE === 'posix', customAliases: Object.keys(r.aliases ?? {}).length > 0, labels: [] };
 }
 
 export interface ResolveEnv {
