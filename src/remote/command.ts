@@ -34,9 +34,9 @@ export function remoteLine(script: string): string {
  * Ends the script's process group when the ssh connection goes away: sshd does not signal the
  * commands of a session without a terminal, so a `cat` of a FIFO, or a remote chainsaw scanning a
  * big file, would otherwise outlive the run. sshd is the parent of this sh (the login shell
- * exec'd it); when sshd is gone, so is the client.
+ * exec'd it); when sshd is gone, so is the client. A parent of 1 means it went before sh started.
  */
-const WATCHDOG = 'p=$PPID; ( while kill -0 $p 2>/dev/null; do sleep 1; done; kill -TERM 0 ) </dev/null >/dev/null 2>&1 & w=$!';
+const WATCHDOG = 'p=$PPID; [ $p != 1 ] || exit 1; ( while kill -0 $p 2>/dev/null; do sleep 1; done; kill -TERM 0 ) </dev/null >/dev/null 2>&1 & w=$!';
 const END = 'kill $w 2>/dev/null; exit $s';
 
 /**
@@ -98,16 +98,16 @@ function absoluteTimes(e: Expr, plan: Plan): Expr {
 /**
  * What a remote chainsaw is asked for: the run's whole filter as one -q expression, and -n/-m
  * when the remote selection is exactly the local one. With context (-A/-B/-C apply to the merged
- * timeline, whose neighbours can come from any host), --strict (line numbers are the host's), or
- * field aliases from this machine's config (the host's chainsaw does not know them), every line
- * is sent and the filter runs here only. Whatever a host sends, the full filter runs again here.
+ * timeline, whose neighbours can come from any host), --strict (line numbers are the host's),
+ * --invalid show, or field aliases from this machine's config (the host's chainsaw does not know
+ * them), every line is sent and the filter runs here only. Whatever a host sends, the full filter runs again here.
  */
 export function remoteChainsawArgs(plan: Plan, remote: RemotePlan): string[] {
   const args = ['--no-config', '-o', 'raw'];
   const context = plan.before > 0 || plan.after > 0;
-  if (context || plan.strict || remote.customAliases) return args;
+  // --invalid show: a line without a time is placed by the record before it, which must come too.
+  if (context || plan.strict || remote.customAliases || plan.invalid === 'show') return args;
   if (plan.expr) args.push('-q', printExpr(absoluteTimes(plan.expr, plan)));
-  if (plan.invalid === 'show') args.push('--invalid', 'show');
   if (plan.tail !== undefined) args.push('-n', String(plan.tail));
   if (plan.maxCount !== undefined) args.push('-m', String(plan.maxCount));
   return args;

@@ -79,6 +79,8 @@ exec ${process.execPath} ${join(ROOT, 'bin', 'chainsaw')} "$@"
 `);
   chmodSync(join(bin, 'chainsaw'), 0o755);
 
+  const home = join(dir, 'home');
+  mkdirSync(home);
   const children = [];
   const ports = {};
   const stop = () => {
@@ -103,7 +105,8 @@ exec ${process.execPath} ${join(ROOT, 'bin', 'chainsaw')} "$@"
         'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes',
         'AcceptEnv CHAINSAW_FAKE_VERSION', 'LogLevel ERROR', 'MaxSessions 100', 'MaxStartups 100:30:200', '',
       ].join('\n'));
-      const mounts = [`mount --bind '${own}' '${logs}'`];
+      // An empty home: the machine's own ~/.bashrc (pyenv, conda…) must not run for every session.
+      const mounts = [`mount --bind '${own}' '${logs}'`, `mount --bind '${home}' "$HOME"`];
       if (h.chainsaw) mounts.push(`mount --bind '${bin}' /usr/local/bin`);
       const child = spawn('unshare', ['-m', 'sh', '-c', `${mounts.join(' && ')} && exec ${SSHD} -D -e -f '${cfg}'`], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';

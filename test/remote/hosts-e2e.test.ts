@@ -1,0 +1,214 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { BIN, fixture, runChainsaw, type RunResult } from '../helpers.js';
+// @ts-expect-error: a plain module, shared with the bench.
+import { startFleet } from './fleet.mjs';
+
+/**
+ * Issue 13: -H over real OpenSSH. Three hosts, api1 (chainsaw on its PATH), api2 and db1 (not),
+ * each an sshd on 127.0.0.1 in its own mount namespace, where fleet.logs holds that host's logs.
+ */
+interface Fleet { skip?: string; logs: string; ssh: string; hostDir(name: string): string; stop(): void }
+let fleet: Fleet;
+
+beforeAll(async () => {
+  fleet = await startFleet({
+    api1: { dir: fixture('hosts', 'api1'), chainsaw: true },
+    api2: { dir: fixture('hosts', 'api2') },
+    db1: { dir: fixture('hosts', 'db1') },
+  }) as Fleet;
+  if (fleet.skip) console.warn(`\n*** SKIPPING the -H tests: ${fleet.skip} ***\n`);
+});
+afterAll(() => fleet?.stop?.());
+
+function needFleet(ctx: TestContext): void {
+  if (fleet.skip) ctx.skip();
+}
+
+const hosts = (args: string[], env: { [k: string]: string } = {}): Promise<RunResult> =>
+  runChainsaw(args, { env: { CHAINSAW_SSH: fleet.ssh, ...env }, timeoutMs: 30_000 });
+const POSIX = { CHAINSAW_REMOTE: 'posix' };
+const ROUTES = [['remote chainsaw', {}], ['POSIX tools', POSIX]] as const;
+
+describe.concurrent('chainsaw -H (issue 13)', () => {
+  it.for(ROUTES)('one timeline from three hosts, labelled, a missing path named (%s)', async ([, env], ctx) => {
+    needFleet(ctx);
+    const r = await hosts(['-H', 'api[1-2],db1', `${fleet.logs}/api`], env);
+    expect(r.stdout).toBe([
+      'api1: 2011-12-26T09:14:40.500Z INFO  [myapp.api] api1: GET /orders start txnId=T-1',
+      'api2: 2011-12-26T09:14:41.500Z INFO  [myapp.api] api2: GET /cart start txnId=T-3',
+      'api1: 2011-12-26T09:14:42.250Z INFO  [myapp.api] api1: GET /health',
+      'api2: 2011-12-26T09:14:43.000Z INFO  [myapp.api] api2: GET /orders proxied txnId=T-1',
+      'api1: 2011-12-26T09:14:44.000Z WARN  [myapp.api] api1: slow downstream: 900 ms txnId=T-1',
+      'api2: 2011-12-26T09:14:45.000Z WARN  [myapp.api] api2: retrying db txnId=T-1',
+      'api1: 2011-12-26T09:14:46.500Z INFO  [myapp.api] api1: GET /orders 200 txnId=T-1',
+      'api1: Error: a stack line without JSON',
+      'api2: 2011-12-26T09:14:46.500Z INFO  [myapp.api] api2: GET /cart 200 txnId=T-3',
+      'api1: 2011-12-26T09:14:48.000Z ERROR [myapp.api] api1: POST /pay failed txnId=T-2 status=502',
+      "api2: 2011-12-26T09:14:49.000Z CRIT  [myapp.api] api2: weird $(touch /tmp/chainsaw-pwned) 'quote' txnId=T-2",
+      '',
+    ].join('\n'));
+    expect(r.stderr).toBe(`chainsaw: db1: ${fleet.logs}/api: No such file or directory\n`);
+    expect(r.code).toBe(2);
+  });
+
+  it.for(ROUTES)('one transaction across hosts and globbed files, host:file labels (%s)', async ([, env], ctx) => {
+    needFleet(ctx);
+    const r = await hosts(['-H', 'api1,api2,db1', '-t', 'T-1', '-o', 'table', `${fleet.logs}/*/current`], env);
+    expect(r.stdout).toBe([
+      'input             time                      level   facility   host  message',
+      'api1:web/current  2011-12-26T09:14:41.000Z  info    myapp.web  api1  render /orders',
+      'db1               2011-12-26T09:14:43.500Z  info    myapp.db   db1   query orders ok',
+      'api1:api/current  2011-12-26T09:14:44.000Z  warn    myapp.api  api1  slow downstream: 900 ms',
+      'api2              2011-12-26T09:14:45.000Z  warn    myapp.api  api2  retrying db',
+      'api1:api/current  2011-12-26T09:14:46.500Z  info    myapp.api  api1  GET /orders 200',
+      '',
+    ].join('\n'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  // The oracle: the same run over the hosts' files read locally (merged in the same host order).
+  const QUERIES: string[][] = [
+    [], ['-t', 'T-1'], ['-t', 'T-2', '-t', 'T-3'], ['-l', 'warn'], ['-q', 'status >= 500 or message contains "cart"'],
+    ['--facility', 'myapp.api', '--since', '2011-12-26T09:14:43', '--until', '2011-12-26T09:14:47'],
+    ['-n', '3'], ['-n', '2', '-l', 'info'], ['-m', '3'], ['-m', '2', '-t', 'T-1'], ['-C', '1', '-t', 'T-2'], ['-B', '2', '-l', 'err'],
+    ['-c', '-t', 'T-1'], ['--invalid', 'show', '-l', 'err'],
+  ];
+  it.for(QUERIES.map((q) => [q.join(' ') || '(no filter)', q] as const))('%s: both routes give the bytes a local run gives', async ([, q], ctx) => {
+    needFleet(ctx);
+    const local = await runChainsaw([...q, '-o', 'raw', fixture('hosts', 'api1', 'api'), fixture('hosts', 'api2', 'api'), fixture('hosts', 'db1', 'db')]);
+    const args = ['-H', 'api1,api2,db1', ...q, '-o', 'raw', `${fleet.logs}/api`, `${fleet.logs}/db`];
+    const [viaChainsaw, viaPosix] = await Promise.all([hosts(args), hosts(args, POSIX)]);
+    // Each host lacks one of the two paths: api1 and api2 have no db, db1 has no api.
+    const missing = [`chainsaw: api1: ${fleet.logs}/db: No such file or directory`, `chainsaw: api2: ${fleet.logs}/db: No such file or directory`,
+      `chainsaw: db1: ${fleet.logs}/api: No such file or directory`];
+    for (const r of [viaChainsaw, viaPosix]) {
+      expect(r.stdoutBytes.equals(local.stdoutBytes), `${r.stdout}\n---\n${local.stdout}`).toBe(true);
+      expect(r.stderr.trimEnd().split('\n').sort(), r.stderr).toEqual(missing);
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('--fanout 1 gives the same timeline', async (ctx) => {
+    needFleet(ctx);
+    const [one, all] = await Promise.all([
+      hosts(['-H', 'api1,api2,db1', '--fanout', '1', '-o', 'raw', `${fleet.logs}/*/current`]),
+      hosts(['-H', 'api1,api2,db1', '-o', 'raw', `${fleet.logs}/*/current`]),
+    ]);
+    expect(one.stdout).toBe(all.stdout);
+    expect(one.stdout.split('\n').length).toBe(13);
+    expect([one.code, all.code]).toEqual([0, 0]);
+  });
+
+  it.for(ROUTES)('a hostile path is read literally on the host (%s)', async ([, env], ctx) => {
+    needFleet(ctx);
+    const host = 'api1';
+    const name = `it's $(touch pwned) \`touch pwned\`; touch pwned.log`;
+    writeFileSync(join(fleet.hostDir(host), name), '{"msg":"hostile name","time":"2011-12-26T09:14:40Z"}\n');
+    const r = await hosts(['-H', host, '-o', 'raw', `${fleet.logs}/${name}`, `${fleet.logs}/it?s*pwned.log`], env);
+    expect(r.stdout).toBe('{"msg":"hostile name","time":"2011-12-26T09:14:40Z"}\n'.repeat(2));
+    expect(r.code).toBe(0);
+    expect(existsSync(join(fleet.hostDir(host), 'pwned'))).toBe(false);
+    expect(existsSync('/root/pwned')).toBe(false);
+  });
+
+  it('every failure on one line, the other hosts still printed, status 2', async (ctx) => {
+    needFleet(ctx);
+    const r = await hosts(['-H', 'down,badkey,api2,changed', '-t', 'T-3', '-o', 'raw', `${fleet.logs}/api`]);
+    expect(r.stdout.split('\n').map((l) => l && JSON.parse(l).short_message)).toEqual(['GET /cart start', 'GET /cart 200', '']);
+    expect(r.stderr.replace(/port \d+/, 'port N')).toBe([
+      'chainsaw: down: ssh: connect to host 127.0.0.1 port N: Connection refused',
+      'chainsaw: badkey: root@127.0.0.1: Permission denied (publickey).',
+      'chainsaw: changed: Host key verification failed.',
+      '',
+    ].join('\n'));
+    expect(r.code).toBe(2);
+  });
+
+  it('a host that accepts and never answers is given up after ConnectTimeout', async (ctx) => {
+    needFleet(ctx);
+    const start = Date.now();
+    // CHAINSAW_SSH's options come first, and ssh keeps the first value: 2 s instead of 10.
+    const r = await hosts(['-H', 'hang,db1', '-c', `${fleet.logs}/db`], { CHAINSAW_SSH: `${fleet.ssh} -o ConnectTimeout=2` });
+    expect(r.stdout).toBe('3\n');
+    expect(r.stderr).toBe('chainsaw: hang: Connection timed out during banner exchange\n');
+    expect(r.code).toBe(2);
+    expect(Date.now() - start).toBeLessThan(15_000);
+  });
+
+  it('a remote chainsaw of another major version: read with POSIX tools instead, and said', async (ctx) => {
+    needFleet(ctx);
+    const r = await hosts(['-H', 'api1', '-c', '-t', 'T-1', `${fleet.logs}/api`], { CHAINSAW_FAKE_VERSION: '9.0.0' });
+    expect(r.stdout).toBe('3\n');
+    expect(r.stderr).toBe('chainsaw: api1: chainsaw 9.0.0 there is not version 0: reading with POSIX tools, filtering here\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('no ssh: one line, status 2', async (ctx) => {
+    needFleet(ctx);
+    const r = await hosts(['-H', 'api1', `${fleet.logs}/api`], { CHAINSAW_SSH: 'no-such-ssh-13 -F x' });
+    expect(r.stderr).toBe('chainsaw: api1: no-such-ssh-13: command not found (set CHAINSAW_SSH?)\n');
+    expect(r.code).toBe(2);
+  });
+});
+
+/**
+ * The remote processes reading `marker`: the `sh -c` of the POSIX route and the host's chainsaw
+ * (the local chainsaw and ssh name it too, but neither starts with those words).
+ */
+function remoteReaders(marker: string): string[] {
+  return spawnSync('pgrep', ['-af', marker], { encoding: 'utf8' }).stdout.split('\n')
+    .filter((l) => /^\d+ (sh -c |\S*node \S*chainsaw --no-config)/.test(l));
+}
+
+async function until(ok: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (ok()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return ok();
+}
+
+describe('chainsaw -H ends every ssh child and remote command (issue 13)', () => {
+  it.for(['SIGTERM', 'SIGINT'] as const)('%s while both hosts block on a FIFO', async (sig, ctx) => {
+    needFleet(ctx);
+    const fifo = `hold-${sig}-${process.pid}`;
+    for (const h of ['api1', 'api2']) execFileSync('mkfifo', [join(fleet.hostDir(h), fifo)]);
+    const child = spawn(process.execPath, [BIN, '-H', 'api1,api2', `${fleet.logs}/${fifo}`], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHAINSAW_SSH: fleet.ssh }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    ctx.onTestFinished(() => { child.kill('SIGKILL'); });
+    // Both remote readers are blocked opening the FIFO before the signal comes.
+    // api1's chainsaw (node) and api2's sh both wait on their FIFO.
+    const blocked = () => remoteReaders(fifo).filter((l) => /^\d+ \S*node /.test(l)).length === 1 && remoteReaders(fifo).length >= 3;
+    expect(await until(blocked, 10_000), remoteReaders(fifo).join('\n')).toBe(true);
+    child.kill(sig);
+    // Killed by the signal it was sent (its handler ends the ssh children, then lets the signal end it).
+    expect(await closed).toBe(null);
+    expect(await until(() => remoteReaders(fifo).length === 0, 5000), remoteReaders(fifo).join('\n')).toBe(true);
+    for (const h of ['api1', 'api2']) rmSync(join(fleet.hostDir(h), fifo));
+  });
+
+  it('| head -1: the reader goes away, the hosts are left clean', async (ctx) => {
+    needFleet(ctx);
+    const fifo = `hold-head-${process.pid}`;
+    execFileSync('mkfifo', [join(fleet.hostDir('api2'), fifo)]);
+    const big = `big-${process.pid}.log`;
+    const line = '{"time":"2011-12-26T09:14:40Z","msg":"padding padding padding padding padding padding padding padding"}\n';
+    writeFileSync(join(fleet.hostDir('api1'), big), line.repeat(40_000));
+    // --no-merge: api1's records come out while api2 is still blocked on its FIFO.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --no-merge -H api1,api2 -o raw "${fleet.logs}/${big}" "${fleet.logs}/${fifo}" | head -1`], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHAINSAW_SSH: fleet.ssh }, encoding: 'utf8', timeout: 20_000,
+    });
+    expect(r.stdout).toBe(line);
+    expect(r.status).toBe(0);
+    expect(await until(() => remoteReaders(fifo).length === 0 && remoteReaders(big).length === 0, 5000), remoteReaders(fifo).join('\n')).toBe(true);
+    rmSync(join(fleet.hostDir('api2'), fifo));
+    rmSync(join(fleet.hostDir('api1'), big));
+  });
+});
