@@ -136,10 +136,9 @@ const complain = (reason: string) => `printf 'chainsaw: %s: ${reason}\\n' "$f" >
  * then `current`, gzip through `gzip -dc` (found by its magic, as chainsaw does), narrowed by
  * `grep -F` when the filter implies literal needles. Errors are worded as chainsaw words them.
  */
-export function fallbackCommand(path: string, needles: readonly string[] | undefined): string {
+function fallbackScript(path: string, needles: readonly string[] | undefined): string {
   const narrow = needles ? `LC_ALL=C grep -aF ${needles.map((n) => `-e ${shQuote(n)}`).join(' ')}` : 'cat';
-  const script = [
-    WATCHDOG,
+  return [
     `f=${shQuote(path)}`,
     's=0',
     'LC_ALL=C; export LC_ALL',
@@ -150,13 +149,34 @@ export function fallbackCommand(path: string, needles: readonly string[] | undef
       + `elif [ ! -e "$f" ]; then ${complain('No such file or directory')}; `
       + `elif [ ! -r "$f" ]; then ${complain('Permission denied')}; fi`,
     `if [ $s = 0 ]; then if [ -d "$f" ]; then for g in "$f"/@*.[su] "$f"/current; do if [ -f "$g" ]; then r "$g"; fi; done; else r "$f"; fi | ${narrow}; fi`,
-    END,
-  ];
-  return remoteLine(script.join('; '));
+  ].join('; ');
 }
 
-/** Runs the host's own chainsaw on one file or directory. */
+/** The host's own chainsaw on one file or directory. */
+function chainsawScript(path: string, args: readonly string[]): string {
+  return `chainsaw ${args.map(shQuote).join(' ')} -- ${shQuote(path)} </dev/null; s=$?`;
+}
+
+export function fallbackCommand(path: string, needles: readonly string[] | undefined): string {
+  return remoteLine([WATCHDOG, fallbackScript(path, needles), END].join('; '));
+}
+
 export function chainsawCommand(path: string, args: readonly string[]): string {
-  const script = [WATCHDOG, `chainsaw ${args.map(shQuote).join(' ')} -- ${shQuote(path)} </dev/null`, 's=$?', END];
+  return remoteLine([WATCHDOG, chainsawScript(path, args), END].join('; '));
+}
+
+/**
+ * Probes and reads in one connection, for a PATH without globs (nothing to list first): the
+ * host's chainsaw when it answers with our major version, else the POSIX tools, saying why
+ * when a chainsaw of another version is there.
+ */
+export function probingCommand(path: string, major: string, args: readonly string[], needles: readonly string[] | undefined): string {
+  const other = `[ -z "$v" ] || printf '%s there is not version ${major}: reading with POSIX tools, filtering here\\n' "$v" >&2`;
+  const script = [
+    WATCHDOG,
+    'v=$(chainsaw --version </dev/null 2>/dev/null)',
+    `case "$v" in "chainsaw ${major}."*) ${chainsawScript(path, args)};; *) ${other}; ${fallbackScript(path, needles)};; esac`,
+    END,
+  ];
   return remoteLine(script.join('; '));
 }

