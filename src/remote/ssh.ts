@@ -64,5 +64,6 @@ export function sshReason(exit: SshExit, sshWord: string): string {
   }
   const last = exit.stderr.at(-1);
   if (last) return last;
-  return exit.signal ? `ssh ended by ${exit.signal}` : `ssh failed with status ${exit.code}`;
+  if (exit.signal) return `ssh ended by ${exit.signal}`;
+  return exit.code === 255 ? 'connection failed or lost (ssh said nothing; status 255)' : `ssh failed with status ${exit.code}`;
 }

@@ -121,7 +121,7 @@ exec ${process.execPath} ${join(ROOT, 'bin', 'chainsaw')} "$@"
     const downPort = await freePort();
     const first = Object.keys(hosts)[0];
     const common = ['  HostName 127.0.0.1', '  User root', `  UserKnownHostsFile ${join(dir, 'known_hosts')}`, '  GlobalKnownHostsFile /dev/null',
-      '  StrictHostKeyChecking yes', '  IdentitiesOnly yes', '  LogLevel ERROR', '  ControlMaster no', '  SendEnv CHAINSAW_FAKE_VERSION',
+      '  StrictHostKeyChecking yes', '  IdentitiesOnly yes', '  LogLevel INFO', '  ControlMaster no', '  SendEnv CHAINSAW_FAKE_VERSION',
       // The cheapest key exchange: the tests open many connections on a shared machine.
       '  KexAlgorithms curve25519-sha256'];
     const block = (name, port, alias, key = 'id') => [`Host ${name}`, `  Port ${port}`, `  HostKeyAlias ${alias}`, `  IdentityFile ${join(dir, key)}`, ...common];

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { BIN, fixture, runChainsaw, type RunResult } from '../helpers.js';
@@ -10,7 +10,7 @@ import { startFleet } from './fleet.mjs';
  * Issue 13: -H over real OpenSSH. Three hosts, api1 (chainsaw on its PATH), api2 and db1 (not),
  * each an sshd on 127.0.0.1 in its own mount namespace, where fleet.logs holds that host's logs.
  */
-interface Fleet { skip?: string; logs: string; ssh: string; hostDir(name: string): string; stop(): void }
+interface Fleet { skip?: string; logs: string; ssh: string; pids: number[]; hostDir(name: string): string; stop(): void }
 let fleet: Fleet;
 
 beforeAll(async () => {
@@ -131,7 +131,7 @@ describe.concurrent('chainsaw -H (issue 13)', { timeout: 90_000 }, () => {
     // CHAINSAW_SSH's options come first, and ssh keeps the first value: 2 s instead of 10.
     const r = await hosts(['-H', 'hang,db1', '-c', `${fleet.logs}/db`], { CHAINSAW_SSH: `${fleet.ssh} -o ConnectTimeout=2` });
     expect(r.stdout).toBe('3\n');
-    expect(r.stderr).toBe('chainsaw: hang: Connection timed out during banner exchange\n');
+    expect(r.stderr).toMatch(/^chainsaw: hang: Connection timed out during banner exchange\nchainsaw: hang: Connection to 127\.0\.0\.1 port \d+ timed out\n$|^chainsaw: hang: Connection to 127\.0\.0\.1 port \d+ timed out\n$/);
     expect(r.code).toBe(2);
     expect(Date.now() - start).toBeLessThan(15_000);
   });
@@ -189,6 +189,42 @@ describe('chainsaw -H ends every ssh child and remote command (issue 13)', { tim
     expect(await closed).toBe(null);
     expect(await until(() => remoteReaders(fifo).length === 0, 5000), remoteReaders(fifo).join('\n')).toBe(true);
     for (const h of ['api1', 'api2']) rmSync(join(fleet.hostDir(h), fifo));
+  });
+
+  it('a host that stops answering mid-run is given up by ServerAlive; the others are printed', async (ctx) => {
+    needFleet(ctx);
+    const name = `stall-${process.pid}`;
+    writeFileSync(join(fleet.hostDir('api1'), name), '{"time":"2011-12-26T09:14:40Z","msg":"api1 is fine"}\n');
+    execFileSync('mkfifo', [join(fleet.hostDir('api2'), name)]);
+    const child = spawn(process.execPath, [BIN, '-H', 'api1,api2', '-o', 'raw', `${fleet.logs}/${name}`], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHAINSAW_SSH: `${fleet.ssh} -o ServerAliveInterval=1 -o ServerAliveCountMax=2` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    ctx.onTestFinished(() => { child.kill('SIGKILL'); });
+    let out = '', err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    // api2's reader waits on its FIFO; then its sshd session stops dead, as a host that hangs.
+    // The sshd session of api2's reader: the parent of a reader in api2's mount namespace.
+    const nsOf = (pid: number) => { try { return readlinkSync(`/proc/${pid}/ns/mnt`); } catch { return ''; } };
+    const parentOf = (pid: number) => Number(/^\d+ \(.*?\) \S+ (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1]);
+    const session = () => remoteReaders(name).map((l) => Number(l.split(' ')[0]))
+      .filter((pid) => nsOf(pid) === nsOf(fleet.pids[1]!)).map(parentOf)
+      .find((ppid) => /sshd/.test(readFileSync(`/proc/${ppid}/cmdline`, 'utf8')));
+    expect(await until(() => session() !== undefined, 10_000)).toBe(true);
+    const stopped = session()!;
+    process.kill(stopped, 'SIGSTOP');
+    try {
+      expect(await closed).toBe(2);
+    } finally {
+      process.kill(stopped, 'SIGCONT');
+    }
+    expect(out).toBe('{"time":"2011-12-26T09:14:40Z","msg":"api1 is fine"}\n');
+    expect(err).toBe('chainsaw: api2: Timeout, server 127.0.0.1 not responding.\n');
+    expect(await until(() => remoteReaders(name).length === 0, 5000), remoteReaders(name).join('\n')).toBe(true);
+    rmSync(join(fleet.hostDir('api1'), name));
+    rmSync(join(fleet.hostDir('api2'), name));
   });
 
   it('| head -1: the reader goes away, the hosts are left clean', async (ctx) => {
