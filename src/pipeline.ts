@@ -5,7 +5,7 @@ import { concat, fromArray, mergeByTime } from './merge.js';
 import { navigate, type RunResult, type Sink } from './navigate.js';
 import { InputReader, matchContext } from './reader.js';
 import type { Plan } from './cli/resolve.js';
-import { remoteStreams } from './remote/source.js';
+import { countPerHost, remoteStreams } from './remote/source.js';
 
 /** Reports an input that could not be read; the run goes on with the others and ends with status 2. */
 export type ErrorReporter = (err: InputError) => void;
@@ -30,7 +30,9 @@ export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter,
     // Hosts are sources too: their lines go through the same reader, merge and navigation.
     const run = remoteStreams(plan, plan.remote, matchContext(plan, { keepAll: context && plan.tail === undefined, needTime: true }), report, notice);
     try {
-      return await navigate(plan.merge ? mergeByTime(run.streams) : concat(run.streams), plan, sink);
+      let merged = plan.merge ? mergeByTime(run.streams) : concat(run.streams);
+      if (sink.stats && plan.tail === undefined && plan.maxCount === undefined) merged = countPerHost(merged, plan.remote, sink.stats);
+      return await navigate(merged, plan, sink);
     } finally {
       run.close();
     }

@@ -7,6 +7,8 @@ export interface Summary {
   levels: { [level: string]: number };
   facilities: { [facility: string]: number };
   hosts: { [host: string]: number };
+  /** With -H: records per ssh host (the host they were read on, not their host field). */
+  sshHosts?: { [host: string]: number };
   topTxnIds: { txnId: string; count: number }[];
   first: number | undefined;
   last: number | undefined;
@@ -30,11 +32,17 @@ export class StatsCollector {
   private facilities = new Map<string, number>();
   private hosts = new Map<string, number>();
   private txns = new Map<string, number>();
+  private sshHosts = new Map<string, number>();
   private times: Float64Array = new Float64Array(1024);
   private nTimes = 0;
   private coarse: Map<number, number> | undefined; // minute buckets once too many times were seen
 
   constructor(private readonly levelName: (l: number) => string) {}
+
+  /** Counts one record against the ssh host it was read on (-H). */
+  addSshHost(host: string): void {
+    bump(this.sshHosts, host);
+  }
 
   addInvalid(): void {
     this.invalid++;
@@ -99,6 +107,7 @@ export class StatsCollector {
     return {
       records: this.records, invalid: this.invalid, levels: sorted(this.levels), facilities: sorted(this.facilities),
       hosts: sorted(this.hosts), topTxnIds, first, last, histogram, bucketMs,
+      ...(this.sshHosts.size ? { sshHosts: sorted(this.sshHosts) } : {}),
     };
   }
 }

@@ -9,6 +9,7 @@ import { version } from '../main.js';
 import { concat, mergeByTime } from '../merge.js';
 import { InputReader, type MatchContext } from '../reader.js';
 import { chainsawCommand, fallbackCommand, grepNeedles, hasGlob, listCommand, majorOf, parseListing, probingCommand, remoteChainsawArgs } from './command.js';
+import type { StatsCollector } from '../stats.js';
 import { Spool } from './spool.js';
 import { killAll, runSsh, sshReason, type SshExit } from './ssh.js';
 
@@ -200,4 +201,15 @@ export function remoteStreams(
       if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * --stats with -H: counts each record against the host it was read on. Exact when nothing
+ * downstream drops matches (-n and -m do: then there is no per-host count).
+ */
+export async function* countPerHost(stream: AsyncIterable<Entry[]>, remote: RemotePlan, stats: StatsCollector): AsyncGenerator<Entry[]> {
+  for await (const batch of stream) {
+    for (const e of batch) if (e.matched && e.record) stats.addSshHost(remote.hosts[Math.floor(e.input / STRIDE)]!);
+    yield batch;
+  }
 }

@@ -42,6 +42,7 @@ export function renderStatsText(s: Summary, opts: RenderOptions): string {
   section('levels', byLevel(s.levels));
   section('facilities', Object.entries(s.facilities));
   section('hosts', Object.entries(s.hosts));
+  if (s.sshHosts) section('read on (-H)', Object.entries(s.sshHosts));
   section('top txnIds', s.topTxnIds.map((x) => [x.txnId, x.count]));
   if (s.histogram.length > 0) {
     const max = Math.max(...s.histogram.map((b) => b.count));
@@ -62,6 +63,7 @@ export function renderStatsJson(s: Summary): string {
     levels: Object.fromEntries(byLevel(s.levels).map(([k, c]) => [k.toLowerCase(), c])),
     facilities: s.facilities,
     hosts: s.hosts,
+    ...(s.sshHosts ? { sshHosts: s.sshHosts } : {}),
     topTxnIds: s.topTxnIds,
     first: iso(s.first),
     last: iso(s.last),

@@ -89,6 +89,19 @@ describe.concurrent('chainsaw -H (issue 13)', { timeout: 90_000 }, () => {
     }
   });
 
+  it('--stats counts per ssh host; -c counts over all hosts', async (ctx) => {
+    needFleet(ctx);
+    const [stats, count] = await Promise.all([
+      hosts(['-H', 'api1,api2,db1', '--stats', '-o', 'json', '-l', 'info', `${fleet.logs}/*/current`]),
+      hosts(['-H', 'api1,api2,db1', '-c', '-l', 'info', `${fleet.logs}/*/current`]),
+    ]);
+    const summary = JSON.parse(stats.stdout) as { records: number; sshHosts: object };
+    expect(summary.sshHosts).toEqual({ api1: 5, db1: 3, api2: 3 });
+    expect(summary.records).toBe(11);
+    expect(count.stdout).toBe('11\n');
+    expect([stats.code, count.code]).toEqual([0, 0]);
+  });
+
   it('--fanout 1 gives the same timeline', async (ctx) => {
     needFleet(ctx);
     const [one, all] = await Promise.all([
