@@ -49,7 +49,8 @@ function whyNot() {
 }
 
 /**
- * Starts the hosts. `hosts`: { name: { dir: fixture directory, chainsaw?: true } }. The fleet's
+ * Starts the hosts. `hosts`: { name: { dir: fixture directory to copy, or bind: directory to
+ * mount as it is; chainsaw?: true } }. The fleet's
  * ssh_config also names `badkey` (a key the host refuses), `changed` (a host whose key is not
  * the one known), `down` (nothing listens) and `hang` (accepts, never answers).
  */
@@ -95,7 +96,8 @@ exec ${process.execPath} ${join(ROOT, 'bin', 'chainsaw')} "$@"
     for (const [name, h] of Object.entries(hosts)) {
       const port = await freePort();
       ports[name] = port;
-      const own = join(dir, 'hosts', name);
+      // A copy each (tests add files), or `bind`: the directory itself, read-only use (the bench's big corpus).
+      const own = h.bind ?? join(dir, 'hosts', name);
       mkdirSync(own, { recursive: true });
       if (h.dir) cpSync(h.dir, own, { recursive: true });
       const cfg = join(dir, `sshd_${name}`);
