@@ -1,13 +1,16 @@
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 
-/** Bytes a spool keeps in memory before it writes what the reader has not taken to a file. */
-const MEMORY_LIMIT = 8 << 20;
+/**
+ * Bytes a spool keeps in memory before it writes what the reader has not taken to a file: 32
+ * hosts read at once hold at most 64 MB between them.
+ */
+const MEMORY_LIMIT = 2 << 20;
 
 /**
  * What one ssh child sends, kept until the merge asks for it. The child is never slowed down:
  * with --fanout N, a host waits for a slot until others have finished, and they can only finish
  * when their output has somewhere to go while the merge is waiting on a host that has not started.
- * Past MEMORY_LIMIT unread bytes the rest goes to a temporary file, read back in order.
+ * Past `limit` unread bytes the rest goes to a temporary file, read back in order.
  */
 export class Spool {
   private mem: Buffer[] = [];
@@ -18,11 +21,11 @@ export class Spool {
   private ended = false;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly tempFile: () => string) {}
+  constructor(private readonly tempFile: () => string, private readonly limit = MEMORY_LIMIT) {}
 
   write(chunk: Buffer): void {
     if (this.fd !== undefined && this.rpos < this.wpos) this.spill(chunk);
-    else if (this.memBytes + chunk.length > MEMORY_LIMIT) this.spill(chunk);
+    else if (this.memBytes + chunk.length > this.limit) this.spill(chunk);
     else {
       this.mem.push(chunk);
       this.memBytes += chunk.length;
