@@ -65,7 +65,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const renderer = plan.count || stats ? undefined : makeRenderer(plan.output, plan.render);
     if (renderer?.begin) output.write(renderer.begin());
     let result;
-    if (plan.follow) {
+    if (plan.follow && plan.remote) {
+      const { followHosts } = await import('./remote/follow.js');
+      result = await followHosts(plan, plan.remote, { output, renderer, stats }, report, (m) => say(`chainsaw: ${m}`), io.trapInterrupts?.() ?? new AbortController().signal);
+    } else if (plan.follow) {
       const { runFollow } = await import('./follow/follow.js');
       result = await runFollow(plan, { output, renderer, stats }, report, io.trapInterrupts?.() ?? new AbortController().signal, (m) => say(`chainsaw: ${m}`));
     } else if (await parallelizable(plan, workerCount(io.env))) {

@@ -75,7 +75,6 @@ function resolveRemote(args: ParsedArgs, names: readonly string[], r: ResolveEnv
   if (hosts.length === 0) throw new UsageError('-H: no hosts named');
   if (names.length === 0) throw new UsageError('-H: name the PATHs to read on the hosts');
   if (names.includes('-')) throw new UsageError('-H: standard input (-) cannot be read on a host');
-  if (args.follow === true) throw new UsageError('-F with -H is not supported yet: follow each host with ssh HOST chainsaw -F');
   let ssh: string[] = ['ssh'];
   const custom = r.env.CHAINSAW_SSH;
   if (custom !== undefined && custom.trim() !== '') {

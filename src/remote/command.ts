@@ -180,3 +180,20 @@ export function probingCommand(path: string, major: string, args: readonly strin
   ];
   return remoteLine(script.join('; '));
 }
+
+/**
+ * Follows one file or svlogd directory (its `current`), from its last `n` lines, by name through
+ * rotation: the host's chainsaw -F where it has ours (with the filter), else `tail -F`.
+ */
+export function followCommand(path: string, n: number, major: string, args: readonly string[], posixOnly: boolean): string {
+  const tail = `f=${shQuote(path)}; if [ -d "$f" ]; then f="$f/current"; fi; tail -n ${n} -F "$f" </dev/null; s=$?`;
+  if (posixOnly) return remoteLine([WATCHDOG, tail, END].join('; '));
+  const chainsaw = `chainsaw ${['-F', '-n', String(n), ...args].map(shQuote).join(' ')} -- ${shQuote(path)} </dev/null; s=$?`;
+  const script = [
+    WATCHDOG,
+    'v=$(chainsaw --version </dev/null 2>/dev/null)',
+    `case "$v" in "chainsaw ${major}."*) ${chainsaw};; *) ${tail};; esac`,
+    END,
+  ];
+  return remoteLine(script.join('; '));
+}

@@ -14,7 +14,7 @@ import { Spool } from './spool.js';
 import { killAll, runSsh, sshReason, type SshExit } from './ssh.js';
 
 /** Input numbers: host h's k-th file is h * STRIDE + k, so equal times order by host, then file. */
-const STRIDE = 1 << 16;
+export const STRIDE = 1 << 16;
 
 /** At most N hosts connected at once (--fanout). */
 class Slots {

@@ -240,6 +240,41 @@ describe('chainsaw -H ends every ssh child and remote command (issue 13)', { tim
     rmSync(join(fleet.hostDir('api2'), name));
   });
 
+  it('-F follows every host at once; a dropped connection is said and retried; SIGTERM ends it', async (ctx) => {
+    needFleet(ctx);
+    const child = spawn(process.execPath, [BIN, '-F', '-n', '1', '-H', 'api1,api2', '-t', 'T-9', '-o', 'raw', `${fleet.logs}/api`], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHAINSAW_SSH: fleet.ssh }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    ctx.onTestFinished(() => { child.kill('SIGKILL'); });
+    let out = '', err = '';
+    child.stdout.on('data', (b) => (out += b));
+    child.stderr.on('data', (b) => (err += b));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const line = (host: string, n: number) => `{"timestamp":${1324890890 + n},"short_message":"follow ${n}","_txnId":"T-9","host":"${host}"}\n`;
+    const append = (host: string, n: number) => writeFileSync(join(fleet.hostDir(host), 'api', 'current'), line(host, n), { flag: 'a' });
+    // Both followers are up (api1 through its chainsaw -F, api2 through tail -F) when they show new lines.
+    expect(await until(() => remoteReaders('-F').length + remoteReaders('tail -n').length >= 2, 10_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    append('api2', 1);
+    append('api1', 2);
+    expect(await until(() => out.includes('follow 1') && out.includes('follow 2'), 10_000), out).toBe(true);
+    // api2's connection drops: its sshd session dies.
+    const api2 = readlinkSync(`/proc/${fleet.pids[1]}/ns/mnt`);
+    const sessions = spawnSync('pgrep', ['-f', 'sshd: root@notty'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)
+      .filter((pid) => { try { return readlinkSync(`/proc/${pid}/ns/mnt`) === api2; } catch { return false; } });
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const pid of sessions) process.kill(pid, 'SIGKILL');
+    expect(await until(() => err.includes('reconnecting'), 10_000), err).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
+    append('api2', 3);
+    expect(await until(() => out.includes('follow 3'), 10_000), out).toBe(true);
+    child.kill('SIGTERM');
+    expect(await closed).toBe(0);
+    expect(out).toBe(line('api2', 1) + line('api1', 2) + line('api2', 3));
+    expect(err).toMatch(/^chainsaw: api2: connection lost, retrying \(.+\)\nchainsaw: api2: reconnecting; lines written to \S+ meanwhile are not shown\n$/);
+    expect(await until(() => remoteReaders('-F').length + remoteReaders('tail -n').length === 0, 5000)).toBe(true);
+  });
+
   it('| head -1: the reader goes away, the hosts are left clean', async (ctx) => {
     needFleet(ctx);
     const fifo = `hold-head-${process.pid}`;
