@@ -181,14 +181,40 @@ export function probingCommand(path: string, major: string, args: readonly strin
   return remoteLine(script.join('; '));
 }
 
+/** Where a POSIX follower resumes: the file's inode and the offset after the last whole line received. */
+export interface FollowPoint {
+  readonly inode: string;
+  readonly offset: number;
+}
+
 /**
- * Follows one file or svlogd directory (its `current`), from its last `n` lines, by name through
- * rotation: the host's chainsaw -F where it has ours (with the filter), else `tail -F`.
+ * Follows one file or svlogd directory (its `current`) by name through rotation with
+ * `tail -c +OFFSET -F`. The first line sent is a header, `start|resumed|lost INODE OFFSET`:
+ * from its last `n` lines at first; on a reconnection from `from` when the file is the same
+ * one (inode) and not shorter, else from its end (`lost`: what was written meanwhile is gone).
  */
-export function followCommand(path: string, n: number, major: string, args: readonly string[], posixOnly: boolean): string {
-  const tail = `f=${shQuote(path)}; if [ -d "$f" ]; then f="$f/current"; fi; tail -n ${n} -F "$f" </dev/null; s=$?`;
-  if (posixOnly) return remoteLine([WATCHDOG, tail, END].join('; '));
-  const chainsaw = `chainsaw ${['-F', '-n', String(n), ...args].map(shQuote).join(' ')} -- ${shQuote(path)} </dev/null; s=$?`;
+function tailFollowScript(path: string, n: number, from: FollowPoint | undefined): string {
+  const where = from && /^\d+$/.test(from.inode)
+    ? `if [ "$i" = ${from.inode} ] && [ $z -ge ${from.offset} ]; then k=resumed; o=${from.offset}; else k=lost; o=$z; fi`
+    : from ? 'k=lost; o=$z' : `k=start; o=$((z - $(tail -n ${n} "$f" 2>/dev/null | wc -c)))`;
+  return [
+    `f=${shQuote(path)}`, 'if [ -d "$f" ]; then f="$f/current"; fi',
+    'i=-; z=0; if [ -f "$f" ]; then set -f; set -- $(ls -di "$f"); i=$1; set +f; z=$(wc -c <"$f"); z=$((z)); fi',
+    where,
+    `printf '%s %s %s\\n' $k $i $o`,
+    'tail -c +$((o + 1)) -F "$f" </dev/null; s=$?',
+  ].join('; ');
+}
+
+/**
+ * Follows one file or svlogd directory: the host's chainsaw -F where it has ours (with the
+ * filter; it gives no header: the first line is already a record), else tail -F with a header
+ * (see tailFollowScript). A reconnection (`from`) always takes the tail -F way, which can resume.
+ */
+export function followCommand(path: string, n: number, major: string, args: readonly string[], posixOnly: boolean, from?: FollowPoint): string {
+  const tail = tailFollowScript(path, n, from);
+  if (posixOnly || from) return remoteLine([WATCHDOG, tail, END].join('; '));
+  const chainsaw = `echo chainsaw; chainsaw ${['-F', '-n', String(n), ...args].map(shQuote).join(' ')} -- ${shQuote(path)} </dev/null; s=$?`;
   const script = [
     WATCHDOG,
     'v=$(chainsaw --version </dev/null 2>/dev/null)',

@@ -4,7 +4,7 @@ import { LineSplitter } from '../input/lines.js';
 import { version } from '../main.js';
 import { entrySink, type RunResult, type Sink } from '../navigate.js';
 import { InputReader, matchContext } from '../reader.js';
-import { followCommand, hasGlob, listCommand, majorOf, parseListing, remoteChainsawArgs } from './command.js';
+import { followCommand, hasGlob, listCommand, majorOf, parseListing, remoteChainsawArgs, type FollowPoint } from './command.js';
 import { STRIDE, unitLabels } from './source.js';
 import { killAll, runSsh, sshReason, type SshChild } from './ssh.js';
 
@@ -13,8 +13,8 @@ const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 /**
  * `-F -H`: every file on every host followed at once, records printed as they arrive (each
  * connection's lines in order; no merge, which would wait on the quietest host). A connection
- * that drops is said and retried with backoff; the new connection starts at the end of the file,
- * so lines written while it was down are not shown, and that is said too.
+ * that drops is said and retried with backoff; the new one resumes after the last whole line
+ * received when the file is still the same one, else starts at its end and says so.
  */
 export async function followHosts(
   plan: Plan, remote: RemotePlan, sink: Sink,
@@ -39,20 +39,45 @@ export async function followHosts(
 
   async function followUnit(host: string, path: string, input: number): Promise<void> {
     let attempt = 0;
-    let first = true;
+    // Where a reconnection resumes; undefined on the first connection.
+    let from: FollowPoint | undefined;
     while (!done.signal.aborted) {
       const reader = new InputReader({ name: `${host}:${path}` }, input, ctx);
       const lines = new LineSplitter();
+      let header: Buffer | undefined = Buffer.alloc(0);
+      // The file and offset after the last whole line received (the tail -F way only).
+      let point: { inode: string; offset: number } | undefined;
       let got = false;
-      const child = runSsh(remote, host, followCommand(path, first ? plan.tail ?? 10 : 0, major, args, remote.posixOnly), (chunk) => {
-        got = true;
+      const take = (chunk: Buffer) => {
         for (const block of lines.push(chunk)) {
+          if (point) point.offset += block.length;
           for (const e of reader.matchBlock(block)) {
             if (!e.matched || matched >= max) continue;
             matched++;
             emit(e);
           }
         }
+      };
+      const onHeader = (line: string) => {
+        const [kind, inode, offset] = line.split(' ');
+        if (kind !== 'chainsaw') point = { inode: inode ?? '-', offset: Number(offset) };
+        if (kind === 'resumed') notice(`${host}: reconnected, resuming ${path} where it was`);
+        if (kind === 'lost' && from) notice(`${host}: reconnected; ${path} cannot be resumed (rotated, truncated, or followed by the host's chainsaw): lines written meanwhile are not shown`);
+      };
+      const child = runSsh(remote, host, followCommand(path, plan.tail ?? 10, major, args, remote.posixOnly, from), (chunk) => {
+        got = true;
+        if (header) {
+          const all = Buffer.concat([header, chunk]);
+          const nl = all.indexOf(0x0a);
+          if (nl < 0) {
+            header = all;
+            return;
+          }
+          header = undefined;
+          onHeader(all.toString('utf8', 0, nl));
+          chunk = all.subarray(nl + 1);
+        }
+        take(chunk);
         void sink.output.flush(true);
         if (matched >= max || sink.output.closed) end();
       });
@@ -64,15 +89,14 @@ export async function followHosts(
       children.delete(child);
       if (done.signal.aborted) return;
       if (exit.spawnError || exit.code === 255 || exit.code === null) {
-        if (got) attempt = 0;
-        if (first && !got) {
+        if (!from && !got) {
           report(new InputError(`${host}: ${sshReason(exit, remote.ssh[0]!)}`));
           return;
         }
+        if (got) attempt = 0;
+        if (point || !from) from = point ? { ...point } : { inode: '-', offset: 0 };
         notice(`${host}: connection lost, retrying (${sshReason(exit, remote.ssh[0]!)})`);
         await sleep(BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)]!);
-        if (!done.signal.aborted) notice(`${host}: reconnecting; lines written to ${path} meanwhile are not shown`);
-        first = false;
         continue;
       }
       // The remote follower ended by itself: a missing file, a refused option.
