@@ -105,6 +105,37 @@ function sinceNinetyPercent(path) {
   return Math.ceil(JSON.parse(line).timestamp * 1000);
 }
 
+/**
+ * Three sshd hosts (test/remote/fleet.mjs) that each hold the corpus, all with chainsaw on their
+ * PATH; `count(side)` runs a side once through a CHAINSAW_SSH wrapper that tees what ssh
+ * receives into a file, and gives the bytes that crossed against the bytes of the matching lines.
+ */
+async function hostsFleet(sides, gelf) {
+  const { startFleet } = await import('../test/remote/fleet.mjs');
+  const bind = dirname(gelf);
+  const fleet = await startFleet({ api1: { bind, chainsaw: true }, api2: { bind, chainsaw: true }, api3: { bind, chainsaw: true } });
+  if (fleet.skip) throw new Error(`hosts: ${fleet.skip}`);
+  const hostLog = join(fleet.logs, gelf.slice(bind.length + 1));
+  const env = { CHAINSAW_SSH: fleet.ssh };
+  const wrapped = sides.map((x) => ({ ...x, env: { ...env, ...x.env }, argv: x.argv.map((a) => (a === 'HOSTLOG' ? hostLog : a)) }));
+  const wrapper = join(fleet.dir, 'counting-ssh');
+  const tee = join(fleet.dir, 'crossed');
+  writeFileSync(wrapper, `#!/bin/sh\n${fleet.ssh} "$@" | tee -a ${q(tee)}\n`);
+  execFileSync('chmod', ['+x', wrapper]);
+  const local = spawnSync(wrapped[1].argv[0], wrapped[1].argv.slice(1), { maxBuffer: 1 << 30 });
+  return {
+    sides: wrapped,
+    fleet: {
+      stop: () => fleet.stop(),
+      count: (side) => {
+        writeFileSync(tee, '');
+        spawnSync(side.argv[0], side.argv.slice(1), { stdio: 'ignore', env: { ...process.env, ...side.env, CHAINSAW_SSH: wrapper } });
+        return { crossedBytes: statSync(tee).size, matchingBytes: local.stdout.length };
+      },
+    },
+  };
+}
+
 const sh = (s) => ['sh', '-c', s];
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -170,6 +201,11 @@ async function main() {
     { name: 'piped-warn', what: 'cat FILE | chainsaw -l warn -o raw', target: '<= 1.1x the same file named', input: gelf,
       sides: [{ label: 'cat FILE | chainsaw -l warn -o raw', argv: sh(`cat ${q(gelf)} | ${q(CHAINSAW)} -l warn -o raw`) }, { label: 'chainsaw -l warn -o raw FILE', argv: [CHAINSAW, '-l', 'warn', '-o', 'raw', gelf] }],
       check: (c, p) => c.wall <= 1.1 * p[0].wall },
+    { name: 'hosts', what: 'chainsaw -H api1,api2,api3 -t TXN -o raw: three sshd hosts on 127.0.0.1 with LINES lines each', target: '<= 1.5x the same search on the 3 files here; <= 1.1x the matching bytes cross ssh', input: gelf,
+      sides: [{ label: '-H, remote chainsaw', argv: [CHAINSAW, '-H', 'api1,api2,api3', '-t', txn, '-o', 'raw', 'HOSTLOG'] },
+        { label: 'the 3 files here', argv: [CHAINSAW, '-t', txn, '-o', 'raw', gelf, gelf, gelf] },
+        { label: '-H, POSIX tools (grep -F)', argv: [CHAINSAW, '-H', 'api1,api2,api3', '-t', txn, '-o', 'raw', 'HOSTLOG'], env: { CHAINSAW_REMOTE: 'posix' } }],
+      check: (c, p) => c.wall <= 1.5 * p[0].wall && c.crossedBytes <= 1.1 * c.matchingBytes },
   ];
   if (opt.big) {
     scenarios.push({ name: 'rss-2gb', what: 'peak RSS, chainsaw -l warn -o json and human on a 2 GB input', target: '<= 100 MB', input: 'BIG',
@@ -204,10 +240,19 @@ async function main() {
       sides = sides.map((x) => ({ ...x, argv: x.argv.map((a) => (a === 'BIG' ? big : a)) }));
       s.input = big;
     }
+    let fleet;
+    if (sides.some((x) => x.argv.includes('HOSTLOG'))) ({ sides, fleet } = await hostsFleet(sides, gelf));
     process.stderr.write(`${s.name} …\n`);
-    const [c, ...peers] = measure(sides, s.runs);
+    let c, peers;
+    try {
+      [c, ...peers] = measure(sides, s.runs);
+      if (fleet) Object.assign(c, fleet.count(sides[0]), { posixCrossedBytes: fleet.count(sides[2]).crossedBytes });
+    } finally {
+      fleet?.stop();
+    }
     const mb = s.input ? statSync(s.input).size / 1e6 : null;
     rows.push({ name: s.name, what: s.what, target: s.target, met: ((m) => (m === null ? null : Boolean(m)))(s.check(c, peers)),
+      ...(c.crossedBytes !== undefined ? { crossedBytes: c.crossedBytes, matchingBytes: c.matchingBytes, posixCrossedBytes: c.posixCrossedBytes } : {}),
       sides: [c, ...peers].map((x) => ({ label: x.label, command: x.argv?.map((a) => (a.length > 60 ? `…${a.slice(-40)}` : a)).slice(0, 12).join(' '), skipped: x.skipped,
         medianWallS: x.wall, runsS: x.walls, mbPerS: mb && x.wall ? mb / x.wall : null, peakRssMb: x.peakRssMb, ratioToFirst: x.wall && c.wall ? x.wall / c.wall : null })) });
   }
@@ -218,6 +263,9 @@ async function main() {
   const out = [`| scenario | side | median wall s | MB/s | peak RSS MB | × chainsaw | target | met |`, `|---|---|---:|---:|---:|---:|---|---|`];
   for (const r of rows) {
     r.sides.forEach((x, k) => out.push(`| ${k === 0 ? r.name : ''} | ${x.label}${x.skipped ? ` (skipped: ${x.skipped})` : ''} | ${fmt(x.medianWallS)} | ${fmt(x.mbPerS, 0)} | ${fmt(x.peakRssMb, 0)} | ${k === 0 ? '1' : fmt(x.ratioToFirst)} | ${k === 0 ? r.target : ''} | ${k === 0 ? (r.met === null ? '—' : r.met ? 'yes' : 'NO') : ''} |`));
+  }
+  for (const r of rows) {
+    if (r.crossedBytes !== undefined) out.push('', `${r.name}: ${r.crossedBytes} bytes crossed ssh with remote chainsaw, ${r.posixCrossedBytes} with the POSIX tools, for ${r.matchingBytes} bytes of matching lines (${fmt(r.crossedBytes / r.matchingBytes)}x)`);
   }
   process.stdout.write(`${out.join('\n')}\n\n${LINES} lines (${sizeMb.toFixed(0)} MB), ${RUNS} runs each, alternating; node ${process.version}, ${env.cpus} cores. JSON: ${opt.out}\n`);
 }

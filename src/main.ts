@@ -141,13 +141,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const renderer = plan.count || stats ? undefined : makeRenderer(plan.output, plan.render);
     if (renderer?.begin) output.write(renderer.begin());
     let result;
-    if (plan.follow) {
+    if (plan.follow && plan.remote) {
+      const { followHosts } = await import('./remote/follow.js');
+      result = await followHosts(plan, plan.remote, { output, renderer, stats }, report, (m) => say(`chainsaw: ${m}`), io.trapInterrupts?.() ?? new AbortController().signal);
+    } else if (plan.follow) {
       const { runFollow } = await import('./follow/follow.js');
       result = await runFollow(plan, { output, renderer, stats }, report, io.trapInterrupts?.() ?? new AbortController().signal, (m) => say(`chainsaw: ${m}`));
     } else if (await parallelizable(plan, workerCount(plan, io.env))) {
       result = await runParallel(plan, planInput, workerCount(plan, io.env), { output, renderer, stats }, report);
     } else {
-      result = await runPipeline(plan, { output, renderer, stats }, report);
+      result = await runPipeline(plan, { output, renderer, stats }, report, (m) => say(`chainsaw: ${m}`));
     }
     if (renderer?.end) output.write(renderer.end());
     if (plan.count) output.write(`${result.matched}\n`);

@@ -6,6 +6,7 @@ import { concat, fromArray, mergeByTime } from './merge.js';
 import { navigate, type RunResult, type Sink } from './navigate.js';
 import { InputReader, matchContext } from './reader.js';
 import type { Plan } from './cli/resolve.js';
+import { countPerHost, remoteStreams } from './remote/source.js';
 
 export type { ErrorReporter } from './errors.js';
 
@@ -31,8 +32,20 @@ function isLive(spec: InputSpec): boolean {
  * The one glue: inputs → line blocks → entries (prefiltered, parsed, filtered) → merged by time →
  * navigation (tail, context, max count) → renderer → output.
  */
-export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter): Promise<RunResult> {
+export async function runPipeline(plan: Plan, sink: Sink, report: ErrorReporter, notice: (m: string) => void = () => undefined): Promise<RunResult> {
   const context = plan.context;
+  if (plan.remote) {
+    // Hosts are sources too: their lines go through the same reader, merge and navigation. A
+    // host's first lines come after its ssh handshake: the merge waits for every host (not live).
+    const run = remoteStreams(plan, plan.remote, matchContext(plan, { keepAll: context, needTime: true, passLong: false, report }), report, notice);
+    try {
+      let merged = plan.merge ? mergeByTime(run.streams) : concat(run.streams);
+      if (sink.stats && plan.tail === undefined && plan.maxCount === undefined) merged = countPerHost(merged, plan.remote, sink.stats);
+      return await navigate(merged, plan, sink, false);
+    } finally {
+      run.close();
+    }
+  }
   const many = plan.inputs.length > 1;
   // Raw output of every line in input order: a line over --max-line-bytes goes out whole as it is read.
   const passLong = plan.output === 'raw' && !plan.predicate && !plan.strict && !plan.count && !plan.stats && plan.maxCount === undefined

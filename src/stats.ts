@@ -19,6 +19,8 @@ export interface Summary {
   facilities: ValueCounts;
   hosts: ValueCounts;
   txnIds: ValueCounts;
+  /** With -H: records per ssh host (the host they were read on, not their host field). */
+  sshHosts?: ValueCounts;
   first: number | undefined;
   last: number | undefined;
   /** Bucket start (ms) and count; empty without times; never more than MAX_BUCKETS. */
@@ -70,6 +72,10 @@ class TopValues {
     return [...this.counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   }
 
+  get size(): number {
+    return this.counts.size;
+  }
+
   /** The `limit` most frequent values, and how many others there were. */
   top(limit: number): ValueCounts {
     const rows = this.sorted();
@@ -98,6 +104,7 @@ export class StatsCollector {
   private facilities = new TopValues();
   private hosts = new TopValues();
   private txns = new TopValues();
+  private sshHosts = new TopValues();
   private times: Float64Array = new Float64Array(1024);
   private nTimes = 0;
   private first: number | undefined;
@@ -107,6 +114,11 @@ export class StatsCollector {
   private coarseLevel = 0;
 
   constructor(private readonly levelName: (l: number) => string) {}
+
+  /** Counts one record against the ssh host it was read on (-H). */
+  addSshHost(host: string): void {
+    this.sshHosts.add(host);
+  }
 
   addInvalid(): void {
     this.invalid++;
@@ -182,6 +194,7 @@ export class StatsCollector {
       records: this.records, invalid: this.invalid, noTime: this.noTime, levels,
       facilities: this.facilities.top(MAX_VALUES), hosts: this.hosts.top(MAX_VALUES), txnIds: this.txns.top(10),
       first, last, histogram, bucketMs,
+      ...(this.sshHosts.size ? { sshHosts: this.sshHosts.top(MAX_VALUES) } : {}),
     };
   }
 }

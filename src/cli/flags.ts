@@ -110,6 +110,13 @@ export const FLAGS = [
   { name: 'threads', short: 'j', type: 'string', category: 'input', arg: 'N',
     summary: 'Threads for one big file: N, or auto (default: the cores, at most 8, where it pays).',
     doc: 'A big regular file (48 MB or more, not gzip) of which every line is parsed (human, json, logfmt, csv and tsv output of every record, or a filter with no byte prefilter) is read in 8 MB segments by N worker threads; the output is byte-identical to -j 1, in file order. Each added thread costs about 50 MB of memory. Standard input, -F, -n, -m, context, --stats, merged inputs and table output use one thread. CHAINSAW_WORKERS=N is read as -j N.' },
+  { name: 'host', short: 'H', type: 'array', category: 'input', arg: 'HOSTS',
+    summary: 'Read the PATHs on these hosts over ssh, merged into one timeline; repeatable.',
+    doc: 'HOSTS is a comma list; api[1-3], web[01-12] (padding kept) and db[1,3,5-7] expand as in pdsh; user@host is allowed. A host beginning with - or holding whitespace or a control character is a usage error. See MANY MACHINES below.' },
+  { name: 'hosts-file', type: 'array', category: 'input', arg: 'FILE', file: true,
+    summary: 'Read the hosts from FILE, one a line (ranges allowed), # comments; repeatable.' },
+  { name: 'fanout', type: 'number', category: 'input', arg: 'N',
+    summary: 'Connect to at most N hosts at once (default 32).' },
   { name: 'merge', type: 'boolean', category: 'input',
     summary: 'Concatenate several inputs in the order given instead of merging them by time.' },
 

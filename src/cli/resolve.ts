@@ -12,6 +12,8 @@ import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js
 import { makeTheme } from '../render/theme.js';
 import type { ParsedArgs } from './parse.js';
 import { closest } from './suggest.js';
+import { splitWords } from './config.js';
+import { resolveHosts } from '../remote/hosts.js';
 
 /** Everything the pipeline needs, resolved once from the arguments. */
 export interface Plan {
@@ -47,6 +49,54 @@ export interface Plan {
   readonly pager: boolean;
   /** -j: worker threads for one big file, or auto (the cores, at most 8). */
   readonly threads: number | 'auto';
+  /** -H: the PATHs are read on these hosts over ssh (inputs is then empty). */
+  readonly remote: RemotePlan | undefined;
+}
+
+export interface RemotePlan {
+  readonly hosts: readonly string[];
+  /** The PATH arguments, as named on every host. */
+  readonly paths: readonly string[];
+  /** The ssh command words: CHAINSAW_SSH split like shell words, else `ssh`. */
+  readonly ssh: readonly string[];
+  readonly fanout: number;
+  /** CHAINSAW_REMOTE=posix: never run the hosts' chainsaw (to compare the two routes). */
+  readonly posixOnly: boolean;
+  /** Field aliases from this machine's config: a host's chainsaw would not know them. */
+  readonly customAliases: boolean;
+  /**
+   * The labels of the remote inputs, by input number: filled in as each host says which files a
+   * PATH names there. The same array is the renderers' `labels`.
+   */
+  readonly labels: string[];
+}
+
+const DEFAULT_FANOUT = 32;
+
+/** -H and --hosts-file: the hosts, the ssh command and the remote paths, checked before anything starts. */
+function resolveRemote(args: ParsedArgs, names: readonly string[], r: ResolveEnv): RemotePlan | undefined {
+  const lists = list(args.host);
+  const files = list(args['hosts-file']);
+  const fanout = count(args, 'fanout', '--fanout') ?? DEFAULT_FANOUT;
+  if (lists.length === 0 && files.length === 0) {
+    if (args.fanout !== undefined) throw new UsageError('--fanout needs -H or --hosts-file');
+    return undefined;
+  }
+  if (fanout < 1) throw new UsageError('--fanout: expected a whole number >= 1');
+  const hosts = resolveHosts(lists, files);
+  if (hosts.length === 0) throw new UsageError('-H: no hosts named');
+  if (names.length === 0) throw new UsageError('-H: name the PATHs to read on the hosts');
+  if (names.includes('-')) throw new UsageError('-H: standard input (-) cannot be read on a host');
+  let ssh: string[] = ['ssh'];
+  const custom = r.env.CHAINSAW_SSH;
+  if (custom !== undefined && custom.trim() !== '') {
+    try {
+      ssh = splitWords(custom);
+    } catch (e) {
+      throw new UsageError(`CHAINSAW_SSH: ${(e as Error).message.replace(/^CHAINSAW_OPTIONS: /, '')}`, { cause: e });
+    }
+  }
+  return { hosts, paths: names, ssh, fanout, posixOnly: r.env.CHAINSAW_REMOTE === 'posix', customAliases: Object.keys(r.aliases ?? {}).length > 0, labels: [] };
 }
 
 export interface ResolveEnv {
@@ -209,7 +259,8 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
   const predicate: Predicate | undefined = invert ? (rec) => !all!(rec) : all;
 
   const names = args._.map(String);
-  const inputs: InputSpec[] = names.length === 0 ? [{ name: '-', stdin: r.stdin }]
+  const remote = resolveRemote(args, names, r);
+  const inputs: InputSpec[] = remote ? [] : names.length === 0 ? [{ name: '-', stdin: r.stdin }]
     : names.map((n) => (n === '-' ? { name: '-', stdin: r.stdin } : { name: n }));
   if (inputs.some((i) => i.stdin) && r.stdin.isTTY && args.explain !== true) {
     throw new UsageError('no input: name a FILE or DIR, or pipe logs to standard input (see --help)');
@@ -247,7 +298,9 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
       theme: await makeTheme(color),
       zone,
       fields,
-      labels: inputs.length > 1 ? uniqueLabels(inputs) : undefined,
+      // Remote records are labelled by host in human and table output only.
+      labels: remote ? (output === 'human' || output === 'table' ? remote.labels : undefined)
+        : inputs.length > 1 ? uniqueLabels(inputs) : undefined,
       terminal: r.stdoutIsTTY,
       width: terminalWidth(r),
     },
@@ -268,6 +321,7 @@ export async function resolvePlan(args: ParsedArgs, r: ResolveEnv): Promise<Plan
     local,
     pager: decidePager(args, r, { output, follow, summary: args.count === true || args.stats === true }),
     threads: threadsOf(args.threads),
+    remote,
   };
 }
 

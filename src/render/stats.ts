@@ -46,6 +46,7 @@ export function renderStatsText(s: Summary, opts: RenderOptions): string {
   section('levels', byLevel(s.levels));
   table('facilities', s.facilities);
   table('hosts', s.hosts);
+  if (s.sshHosts) table('read on (-H)', s.sshHosts);
   table('top txnIds', s.txnIds);
   if (s.histogram.length > 0) {
     const max = Math.max(...s.histogram.map((b) => b.count));
@@ -67,6 +68,7 @@ export function renderStatsJson(s: Summary, opts: Pick<RenderOptions, 'terminal'
     levels: Object.fromEntries(byLevel(s.levels).map(([k, c]) => [k.toLowerCase(), c])),
     facilities: Object.fromEntries(s.facilities.rows),
     hosts: Object.fromEntries(s.hosts.rows),
+    ...(s.sshHosts ? { sshHosts: Object.fromEntries(s.sshHosts.rows) } : {}),
     topTxnIds: s.txnIds.rows.map(([txnId, count]) => ({ txnId, count })),
     more: { facilities: s.facilities.more, hosts: s.hosts.more, txnIds: s.txnIds.more },
     noTime: s.noTime,
