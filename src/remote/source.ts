@@ -13,6 +13,9 @@ import type { StatsCollector } from '../stats.js';
 import { Spool } from './spool.js';
 import { killAll, runSsh, sshReason, type SshExit } from './ssh.js';
 
+/** What the probe says of a host's chainsaw of another major version (command.ts): a failure, status 2. */
+const OTHER_VERSION = / there is not version \d+: reading with POSIX tools/;
+
 /** Input numbers: host h's k-th file is h * STRIDE + k, so equal times order by host, then file. */
 export const STRIDE = 1 << 16;
 
@@ -120,8 +123,9 @@ export function remoteStreams(
       files = listing.files;
       const theirs = listing.version;
       const useChainsaw = !remote.posixOnly && theirs !== undefined && majorOf(theirs) === ourMajor;
+      // Another major version is a failure (status 2), though its files are still read.
       if (theirs !== undefined && !useChainsaw && !remote.posixOnly) {
-        notice(`${host}: chainsaw ${theirs} there is not version ${ourMajor}: reading with POSIX tools, filtering here`);
+        fail(host, `chainsaw ${theirs} there is not version ${ourMajor}: reading with POSIX tools, filtering here`);
       }
       command = (path) => (useChainsaw ? chainsawCommand(path, chainsawArgs) : fallbackCommand(path, needles));
     }
@@ -148,7 +152,7 @@ export function remoteStreams(
     }
     const ok = exit.code === 0 || exit.code === 1;
     for (const line of exit.stderr) {
-      if (ok) notice(`${host}: ${bare(line)}`);
+      if (ok && !OTHER_VERSION.test(line)) notice(`${host}: ${bare(line)}`);
       else fail(host, bare(line));
     }
     if (!ok && exit.stderr.length === 0) fail(host, `remote command failed with status ${exit.code}`);
