@@ -12,6 +12,10 @@ export class Entry {
   matched = true;
   /** Merge key: the record's time, or the time of the previous record of the same input. */
   sortTime = 0;
+  /** A piece of a line longer than --max-line-bytes, passed through whole: the line goes on in the next entry. */
+  continues = false;
+  /** The first --max-line-bytes of a longer line: never a record, whatever those bytes are. */
+  private cut = false;
 
   constructor(
     readonly block: Buffer,
@@ -25,8 +29,13 @@ export class Entry {
 
   /** The record, or undefined when the line is not a JSON object. */
   get record(): LogRecord | undefined {
-    if (this.parsed === undefined) this.parsed = parseLine(this.block, this.start, this.end, this.aliases) ?? null;
+    if (this.parsed === undefined) this.parsed = this.cut ? null : parseLine(this.block, this.start, this.end, this.aliases) ?? null;
     return this.parsed ?? undefined;
+  }
+
+  /** Marks the line as cut at --max-line-bytes: a non-JSON line. */
+  markCut(): void {
+    this.cut = true;
   }
 
   /** Drops the parsed record (it is parsed again if asked for). */

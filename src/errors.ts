@@ -21,6 +21,8 @@ export class UsageError extends ChainsawError {
 export class QuerySyntaxError extends ChainsawError {
   readonly source: string;
   readonly start: number;
+  /** The option the expression came with: -q, -g. */
+  label = '-q';
   constructor(reason: string, source: string, start: number) {
     super(reason, 'QUERY', 2);
     this.name = 'QuerySyntaxError';
@@ -28,11 +30,22 @@ export class QuerySyntaxError extends ChainsawError {
     this.start = start;
   }
 
-  /** `reason at column N`, the source echoed, and a caret under the column. */
-  describe(label: string): string {
+  /**
+   * `reason at column N`, the source echoed, and a caret under the column. A long source is shown
+   * as the 72 characters around the column, cut with `…`.
+   */
+  describe(prefix: string): string {
     const col = this.start + 1;
-    const shown = this.source.replace(/[\x00-\x1f\x7f]/g, ' ');
-    return `${label}: ${this.message} at column ${col}\n    ${shown}\n    ${' '.repeat(this.start)}^`;
+    const WINDOW = 72;
+    let from = 0;
+    let to = this.source.length;
+    if (to > WINDOW) {
+      from = Math.max(0, Math.min(this.start - WINDOW / 2, to - WINDOW));
+      to = from + WINDOW;
+    }
+    const shown = `${from > 0 ? '…' : ''}${this.source.slice(from, to).replace(/[\x00-\x1f\x7f-\x9f]/g, ' ')}${to < this.source.length ? '…' : ''}`;
+    const caret = this.start - from + (from > 0 ? 1 : 0);
+    return `${prefix}: ${this.message} at column ${col}\n    ${shown}\n    ${' '.repeat(caret)}^`;
   }
 }
 
@@ -40,6 +53,19 @@ export class InputError extends ChainsawError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, 'INPUT', 2, options);
     this.name = 'InputError';
+  }
+}
+
+/** Reports an input that could not be read; the run goes on with the others and ends with status 2. */
+export type ErrorReporter = (err: InputError) => void;
+
+/** The items of an input, its read error reported instead of thrown: what was read before it is kept. */
+export async function* reportingErrors<T>(items: AsyncIterable<T>, report: ErrorReporter): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } catch (e) {
+    if (e instanceof InputError) report(e);
+    else throw e;
   }
 }
 
@@ -54,6 +80,8 @@ export function describeSystemError(err: unknown): string {
     case 'ENOTDIR': return 'Not a directory';
     case 'EMFILE': return 'Too many open files';
     case 'ELOOP': return 'Too many levels of symbolic links';
+    case 'ENFILE': return 'Too many open files in system';
+    case 'EBADF': return 'Bad file descriptor';
     case 'ENOSPC': return 'No space left on device';
     case 'EIO': return 'Input/output error';
     case 'Z_BUF_ERROR': return 'unexpected end of gzip data (truncated file?)';

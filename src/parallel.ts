@@ -27,14 +27,18 @@ export type FromWorker =
 const MIN_SIZE = 48 << 20;
 const SEGMENT = 8 << 20;
 
+/** -j auto: the cores, at most this many. */
+const AUTO_MAX = 8;
+
 /**
- * How many worker threads a run may use: CHAINSAW_WORKERS, or none. Off by default: on this
- * kind of machine two workers made human output of 1M lines ~1.5x faster but took 170 MB
- * against 105 MB (over the 100 MB a run may use on a box already in trouble).
+ * How many threads a run may use: -j N; -j auto (the default) is the cores, at most 8, or
+ * CHAINSAW_WORKERS=N, read as -j N (the name this had before -j). One means no workers.
  */
-export function workerCount(env: { [k: string]: string | undefined }): number {
-  const asked = Number(env.CHAINSAW_WORKERS ?? '0');
-  return Number.isInteger(asked) && asked >= 0 ? Math.min(asked, availableParallelism() * 2) : 0;
+export function workerCount(plan: Plan, env: { [k: string]: string | undefined }): number {
+  if (plan.threads !== 'auto') return plan.threads;
+  const asked = Number(env.CHAINSAW_WORKERS);
+  if (env.CHAINSAW_WORKERS !== undefined && Number.isInteger(asked) && asked >= 0) return Math.max(1, asked);
+  return Math.min(AUTO_MAX, availableParallelism());
 }
 
 /**
@@ -45,7 +49,7 @@ export function workerCount(env: { [k: string]: string | undefined }): number {
 export async function parallelizable(plan: Plan, workers: number): Promise<boolean> {
   if (workers < 2) return false;
   if (!plan.fastPaths || plan.inputs.length !== 1 || plan.follow || plan.stats || plan.strict) return false;
-  if (plan.tail !== undefined || plan.maxCount !== undefined || plan.before > 0 || plan.after > 0) return false;
+  if (plan.tail !== undefined || plan.maxCount !== undefined || plan.context) return false;
   if (plan.output === 'table') return false;
   // Only parsing every line is work worth a thread. Copying bytes through is not, nor is a
   // filter whose byte prefilter already skips most lines (measured: slower with workers).

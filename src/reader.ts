@@ -1,9 +1,10 @@
 import { Entry } from './entry.js';
-import { ChainsawError, InputError } from './errors.js';
-import { contentEnd, forEachLine, lineBlocks } from './input/lines.js';
-import { inputChunks, type ChunkOptions, type InputSpec } from './input/source.js';
-import { backwardBlocks } from './input/tail.js';
+import { ChainsawError, InputError, type ErrorReporter } from './errors.js';
+import { contentEnd, forEachLine, LineSplitter, type BlockKind } from './input/lines.js';
+import { inputFiles, type ChunkOptions, type InputSpec } from './input/source.js';
+import { backwardBlocks, type BackwardBlock } from './input/tail.js';
 import { whyNotRecord } from './record/parse.js';
+import { hitFinder } from './query/needles.js';
 import { derivePrefilter, type LineTest } from './query/prefilter.js';
 import type { Plan } from './cli/resolve.js';
 
@@ -18,6 +19,13 @@ export interface MatchContext {
   readonly keepAll: boolean;
   /** Parse every kept line to learn its time (for the merge). */
   readonly needTime: boolean;
+  /**
+   * Pass a line longer than --max-line-bytes on whole, in pieces as it is read, instead of its
+   * first bytes: raw output of every line in input order, where nothing else looks at it.
+   */
+  readonly passLong: boolean;
+  /** Where a line longer than --max-line-bytes is reported (once per input), and a directory's unreadable files. */
+  readonly report: ErrorReporter | undefined;
 }
 
 /**
@@ -25,15 +33,10 @@ export interface MatchContext {
  * searched for the needles directly, and lines between hits are never looked at.
  */
 function forEachCandidate(block: Buffer, needles: readonly Buffer[], each: (s: number, e: number, next: number) => boolean | void): void {
-  const nextHit = needles.map((n) => block.indexOf(n));
+  const hits = hitFinder(block, needles);
   let pos = 0;
   for (;;) {
-    let hit = -1;
-    for (let k = 0; k < needles.length; k++) {
-      let p = nextHit[k]!;
-      if (p !== -1 && p < pos) nextHit[k] = p = block.indexOf(needles[k]!, pos);
-      if (p !== -1 && (hit === -1 || p < hit)) hit = p;
-    }
+    const hit = hits.next(pos);
     if (hit < 0) return;
     const start = hit === 0 ? 0 : block.lastIndexOf(NL, hit - 1) + 1;
     let nl = block.indexOf(NL, hit);
@@ -50,6 +53,8 @@ export class InputReader {
   private lastTime = -Infinity;
   /** The --strict error, raised after the lines before it have been passed on. */
   private failed: ChainsawError | undefined;
+  /** A line longer than --max-line-bytes was reported: once per input. */
+  private toldOverlong = false;
 
   constructor(private readonly spec: InputSpec, private readonly index: number, private readonly ctx: MatchContext) {}
 
@@ -57,7 +62,7 @@ export class InputReader {
    * The entries of one block that match (and, with keepAll, those that do not). Blocks come in
    * file order; --strict counts every line, so its errors can name the line.
    */
-  matchBlock(block: Buffer): Entry[] {
+  matchBlock(block: Buffer, cut = false): Entry[] {
     const { plan, test, keepAll, needTime } = this.ctx;
     const countLines = plan.strict;
     const out: Entry[] = [];
@@ -69,6 +74,7 @@ export class InputReader {
       if (test && !test(block, s, e)) {
         if (keepAll) {
           const skipped = new Entry(block, s, e, next, this.index, plan.aliases);
+          if (cut) skipped.markCut();
           skipped.matched = false;
           this.stamp(skipped);
           out.push(skipped);
@@ -76,12 +82,14 @@ export class InputReader {
         return;
       }
       const entry = new Entry(block, s, e, next, this.index, plan.aliases);
+      if (cut) entry.markCut();
       if (filtering || plan.strict) {
         const rec = entry.record;
         if (!rec) {
           if (plan.strict) {
             // The lines before it are still shown: the error is raised once they are out.
-            this.failed = new ChainsawError(`${this.spec.name}:${this.lineNo}: ${whyNotRecord(block, s, e)}`, 'STRICT');
+            const why = cut ? `line longer than ${plan.maxLineBytes} bytes (--max-line-bytes)` : whyNotRecord(block, s, e);
+            this.failed = new ChainsawError(`${this.spec.name}:${this.lineNo}: ${why}`, 'STRICT');
             return false;
           }
           entry.matched = keepInvalid;
@@ -103,11 +111,46 @@ export class InputReader {
     this.lastTime = entry.sortTime;
   }
 
+  /** Reports the first line of this input longer than --max-line-bytes. */
+  private overlong(file: string, lineNumber: () => number): void {
+    if (this.toldOverlong) return;
+    this.toldOverlong = true;
+    const max = this.ctx.plan.maxLineBytes;
+    const what = this.ctx.passLong ? 'passed through whole' : `kept as a non-JSON line of its first ${max} bytes`;
+    this.ctx.report?.(new InputError(`${file}:${lineNumber()}: line longer than ${max} bytes (--max-line-bytes): ${what}`));
+  }
+
+  /** The entries of a block of the kind the line splitter says it is. */
+  private take(block: Buffer, kind: BlockKind): Entry[] {
+    if (kind === 'lines' || kind === 'cut') return this.matchBlock(block, kind === 'cut');
+    // A piece of a line passed through whole: shown as it comes, never parsed.
+    const nl = block.length > 0 && block[block.length - 1] === NL ? block.length - 1 : block.length;
+    const piece = new Entry(block, 0, kind === 'piece' ? block.length : contentEnd(block, 0, nl), block.length, this.index, this.ctx.plan.aliases);
+    piece.markCut();
+    piece.continues = kind === 'piece';
+    return [piece];
+  }
+
   /** Batches of entries, one per block that has any: blocks with none pass without a yield. */
   async *entries(opts: ChunkOptions): AsyncGenerator<Entry[]> {
-    for await (const blocks of lineBlocks(inputChunks(this.spec, opts))) {
-      for (const block of blocks) {
-        const out = this.matchBlock(block);
+    // A directory's file that cannot be read is reported and the next one read; without a reporter, it ends the input.
+    const report = this.ctx.report ?? ((e: InputError) => { throw e; });
+    for await (const file of inputFiles(this.spec, opts, report)) {
+      const lines = new LineSplitter({
+        maxBytes: this.ctx.plan.maxLineBytes,
+        passThrough: this.ctx.passLong,
+        countLines: file.lineAt === undefined,
+        onOverlong: (at, line) => this.overlong(file.name, () => line ?? file.lineAt!(at)),
+      });
+      for await (const run of file.runs) {
+        for (const block of lines.blocks(run)) {
+          const out = this.take(block, lines.kind);
+          if (out.length) yield out;
+          if (this.failed) throw this.failed;
+        }
+      }
+      for (const block of lines.end()) {
+        const out = this.take(block, lines.kind);
         if (out.length) yield out;
         if (this.failed) throw this.failed;
       }
@@ -120,9 +163,10 @@ export class InputReader {
    */
   async lastMatches(n: number, endAt?: number): Promise<Entry[] | undefined> {
     if (this.spec.stdin) return undefined;
-    let blocks: AsyncGenerator<Buffer> | undefined;
+    let blocks: AsyncGenerator<BackwardBlock> | undefined;
+    const limit = { maxBytes: this.ctx.plan.maxLineBytes, onOverlong: (line: () => number) => this.overlong(this.spec.name, line) };
     try {
-      blocks = await backwardBlocks(this.spec.name, endAt);
+      blocks = await backwardBlocks(this.spec.name, limit, endAt);
     } catch {
       return undefined;
     }
@@ -130,8 +174,8 @@ export class InputReader {
     const found: Entry[][] = [];
     let total = 0;
     try {
-      for await (const block of blocks) {
-        const m = this.matchBlock(block);
+      for await (const { block, cut } of blocks) {
+        const m = this.matchBlock(block, cut);
         found.unshift(m);
         total += m.length;
         if (total >= n) break;
@@ -152,8 +196,9 @@ export class InputReader {
 }
 
 /** The reader context for a plan: its byte prefilter, and whether context and merge need every line's record. */
-export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean }): MatchContext {
-  const prefilter = plan.fastPaths && plan.invalid !== 'show' ? derivePrefilter(plan.expr, plan) : { needles: undefined, test: undefined };
-  return { plan, needles: prefilter.needles, test: prefilter.test, ...opts };
+export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean; passLong?: boolean; report?: ErrorReporter }): MatchContext {
+  // --strict looks at every line: a prefilter would pass over the ones that are not records.
+  const prefilter = plan.fastPaths && plan.invalid !== 'show' && !plan.strict ? derivePrefilter(plan.expr, plan) : { needles: undefined, test: undefined };
+  return { plan, needles: prefilter.needles, test: prefilter.test, passLong: opts.passLong ?? false, report: opts.report, keepAll: opts.keepAll, needTime: opts.needTime };
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from './cli/parse.js';
@@ -13,7 +13,7 @@ import { makeRenderer } from './render/index.js';
 
 const NL = 0x0a;
 /** One read buffer reused, as in the main thread: a block is done with before the next read. */
-const CHUNKS: ChunkOptions = { chunkSize: 128 * 1024, holdOpen: true, recycle: true };
+const CHUNKS: ChunkOptions = { chunkSize: 128 * 1024, recycle: true };
 const input = workerData as PlanInput;
 const port = parentPort!;
 
@@ -24,19 +24,16 @@ const plan = await resolvePlan(parseArgs(input.words), {
 const renderer = plan.count ? undefined : makeRenderer(plan.output, plan.render);
 const reader = new InputReader(plan.inputs[0]!, 0, matchContext(plan, { keepAll: false, needTime: false }));
 const path = plan.inputs[0]!.name;
+// One descriptor for the worker's life: its segments are read from it, not by path each time.
+const fd = openSync(path, 'r');
 
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 /** The byte before `pos`, to tell whether a segment starts on a line boundary. */
 function byteBefore(pos: number): number {
-  const fd = openSync(path, 'r');
-  try {
-    const one = Buffer.alloc(1);
-    readSync(fd, one, 0, 1, pos - 1);
-    return one[0]!;
-  } finally {
-    closeSync(fd);
-  }
+  const one = Buffer.alloc(1);
+  readSync(fd, one, 0, 1, pos - 1);
+  return one[0]!;
 }
 
 /**
@@ -47,7 +44,7 @@ function byteBefore(pos: number): number {
 async function* segmentBlocks(start: number, end: number): AsyncGenerator<Buffer> {
   let skipFirst = start > 0 && byteBefore(start) !== NL;
   let offset = start;
-  for await (const blocks of lineBlocks(plainFileRuns(path, CHUNKS, start))) {
+  for await (const blocks of lineBlocks(plainFileRuns(fd, path, CHUNKS, start))) {
     for (let block of blocks) {
       let blockStart = offset;
       offset += block.length;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError, describeSystemError } from '../errors.js';
@@ -7,6 +7,8 @@ import { FLAGS, type FlagDef } from './flags.js';
 export interface Config {
   /** Default option words, config file first, then CHAINSAW_OPTIONS. */
   readonly words: string[];
+  /** The same words by where they came from (the file's path, `CHAINSAW_OPTIONS`), to name it in an error. */
+  readonly sources: readonly { readonly label: string; readonly words: readonly string[] }[];
   readonly aliases: { [field: string]: string[] } | undefined;
 }
 
@@ -86,15 +88,31 @@ function aliasesFrom(v: unknown, path: string): { [field: string]: string[] } | 
   return out;
 }
 
+/**
+ * A config file's text. Only a regular file is read: a FIFO would block the run until a writer
+ * came, /dev/zero would fill memory. Opened without blocking, then checked on the descriptor.
+ */
+function readRegularFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new UsageError(`${path}: not a regular file`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the config file (when present) and CHAINSAW_OPTIONS. A malformed file is a UsageError. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const path = configPath(env);
   let words: string[] = [];
+  const sources: { label: string; words: string[] }[] = [];
   let aliases: Config['aliases'];
   let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') {
       throw new UsageError(`${path}: ${describeSystemError(e)}`, { cause: e });
     }
@@ -109,7 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new UsageError(`${path}: must be a JSON object`);
     words = wordsFromFile(obj as { [k: string]: unknown }, path);
     aliases = aliasesFrom((obj as { [k: string]: unknown }).aliases, path);
+    if (words.length) sources.push({ label: path, words });
   }
-  if (env.CHAINSAW_OPTIONS) words = [...words, ...splitWords(env.CHAINSAW_OPTIONS)];
-  return { words, aliases };
+  if (env.CHAINSAW_OPTIONS) {
+    const fromEnv = splitWords(env.CHAINSAW_OPTIONS);
+    if (fromEnv.length) sources.push({ label: 'CHAINSAW_OPTIONS', words: fromEnv });
+    words = [...words, ...fromEnv];
+  }
+  return { words, sources, aliases };
 }

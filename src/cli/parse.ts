@@ -1,6 +1,7 @@
 import parser from 'yargs-parser';
 import { UsageError } from '../errors.js';
 import { FLAGS, type FlagDef } from './flags.js';
+import { closest } from './suggest.js';
 
 export type ParsedArgs = { [name: string]: unknown; _: (string | number)[] };
 
@@ -16,6 +17,41 @@ function display(key: string): string {
   return key.length === 1 ? `-${key}` : `--${key}`;
 }
 
+/** Every long option as typed, for "did you mean": `--follow`, `--no-merge`. */
+const LONG_NAMES = DEFS.flatMap((f) => [f.name, ...(f.aliases ?? []).filter((a) => a.length > 1), ...(f.type === 'boolean' || f.negation ? [`no-${f.name}`] : [])]);
+
+function unknownOption(key: string, words: readonly string[]): UsageError {
+  // `--no-merg` reaches here as `merg`: it is shown, and matched, as typed.
+  if (key.length > 1 && !words.some((w) => w === `--${key}` || w.startsWith(`--${key}=`)) && words.some((w) => w === `--no-${key}`)) key = `no-${key}`;
+  const guess = key.length > 1 ? closest(key, LONG_NAMES) : undefined;
+  return new UsageError(`unknown option ${display(key)} ${guess ? `(did you mean --${guess}?)` : '(see --help)'}`);
+}
+
+/**
+ * A value that starts with a dash and a digit is the option's value, not options
+ * (`--since -2h`, `-A -1`): written as `--name=value` so the parser cannot split it.
+ */
+function joinDashValues(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      out.push(...words.slice(i));
+      break;
+    }
+    const m = /^(?:--([^=]+)|-([A-Za-z]))$/.exec(w);
+    const f = m ? BY_NAME.get(m[1] ?? m[2]!) : undefined;
+    const next = words[i + 1];
+    if (f && f.type !== 'boolean' && next !== undefined && /^-[0-9.]/.test(next)) {
+      out.push(`--${f.name}=${next}`);
+      i++;
+    } else {
+      out.push(w);
+    }
+  }
+  return out;
+}
+
 /**
  * Parses words with yargs-parser (the parser inside yargs) configured from FLAGS, then applies
  * yargs' strict checks: unknown options, missing values and bad choices are UsageErrors. The full
@@ -27,9 +63,11 @@ export function parseArgs(words: readonly string[]): ParsedArgs {
   for (const f of DEFS) {
     alias[f.name] = [...(f.short ? [f.short] : []), ...(f.aliases ?? [])];
     if (f.type === 'array') opts.array.push(f.name), opts.string.push(f.name);
+    // Numbers are read here, so that a bad one can be quoted as it was typed (`-n abc`).
+    else if (f.type === 'number') opts.string.push(f.name);
     else opts[f.type].push(f.name);
   }
-  const result = parser.detailed([...words], {
+  const result = parser.detailed(joinDashValues(words), {
     ...opts,
     alias,
     // -A -1 must reach our range check as -1, not read as flags.
@@ -60,8 +98,7 @@ export function parseArgs(words: readonly string[]): ParsedArgs {
   const argv = result.argv as ParsedArgs;
   for (const key of Object.keys(argv)) {
     if (key === '_' || key === '--') continue;
-    const f = BY_NAME.get(key);
-    if (!f) throw new UsageError(`unknown option ${display(key)} (see --help)`);
+    if (!BY_NAME.has(key)) throw unknownOption(key, words);
   }
   for (const f of DEFS) {
     let v = argv[f.name];
@@ -71,6 +108,12 @@ export function parseArgs(words: readonly string[]): ParsedArgs {
     }
     // A flag given twice (config, then command line): the last one wins, except for lists.
     if (f.type !== 'array' && Array.isArray(v)) argv[f.name] = v = v[v.length - 1];
+    if (v === false && f.negation !== undefined) argv[f.name] = v = f.negation;
+    else if (v === false || v === true) {
+      if (f.type !== 'boolean') throw new UsageError(v ? `${display(f.short ?? f.name)} needs a value` : `unknown option --no-${f.name} (see --help)`);
+    }
+    if (f.type === 'number' && v === '') throw new UsageError(`${display(f.short ?? f.name)} needs a value`);
+    if (f.type === 'number' && typeof v === 'string' && /^[-+]?\d+(\.\d+)?$/.test(v.trim())) argv[f.name] = v = Number(v);
     const values = Array.isArray(v) ? v : [v];
     for (const one of values) {
       if (f.choices && !f.choices.includes(String(one))) {

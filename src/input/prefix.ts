@@ -1,4 +1,4 @@
-import { parseIsoTime } from '../record/time.js';
+import { parseIsoTime, yearlessTime } from '../record/time.js';
 
 /** Where the JSON object starts in a line, and the time its prefix carries (epoch ms), if any. */
 export interface Prefix {
@@ -23,11 +23,8 @@ function tai64nToMs(secHex: string, nanoHex: string): number {
 function syslogToMs(m: RegExpExecArray, now: number): number | undefined {
   const month = MONTHS.indexOf(m[1]!);
   if (month < 0) return undefined;
-  const year = new Date(now).getUTCFullYear();
-  let t = Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
-  // A syslog header has no year: a date in the future is last year's.
-  if (t > now + 86_400_000) t = Date.UTC(year - 1, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]));
-  return t;
+  // A syslog header has no year: the latest that does not put it in the future.
+  return yearlessTime(month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), now);
 }
 
 /**

@@ -23,6 +23,11 @@ export type Expr =
   | { readonly kind: 'not'; readonly item: Expr }
   | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Operand; readonly right: Operand; readonly span: Span }
   | { readonly kind: 'exists'; readonly field: FieldOperand }
+  /**
+   * `fuzzy(field, "text", N)`: the field's text within N edits (Damerau-Levenshtein) of the text,
+   * ignoring case; `fuzzyword(…)`: any word of it (runs of letters and digits), as Graylog's `term~N`.
+   */
+  | { readonly kind: 'fuzzy'; readonly field: FieldOperand; readonly text: string; readonly distance: number; readonly words: boolean }
   /** A lone operand: a string or regex searches the message; a field is tested for truthiness. */
   | { readonly kind: 'lone'; readonly operand: Operand };
 
@@ -36,6 +41,10 @@ export function and(items: Expr[]): Expr {
 export function or(items: Expr[]): Expr {
   const flat = items.flatMap((e) => (e.kind === 'or' ? e.items : [e]));
   return flat.length === 1 ? flat[0]! : { kind: 'or', items: flat };
+}
+
+export function not(item: Expr): Expr {
+  return { kind: 'not', item };
 }
 
 export function field(path: readonly string[]): FieldOperand {

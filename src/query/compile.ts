@@ -5,6 +5,8 @@ import { levelOf } from '../record/levels.js';
 import type { LogRecord } from '../record/record.js';
 import { parseUserTime, timeOf } from '../record/time.js';
 import type { CompareOp, Expr, Operand, Span } from './ast.js';
+import { withinEdits, wordsOf } from './fuzzy.js';
+import { compileUserRegex, regexError, type TextMatcher } from './regex.js';
 
 export type Predicate = (rec: LogRecord) => boolean;
 type Getter = (rec: LogRecord) => readonly unknown[];
@@ -30,11 +32,45 @@ function loadJsonPath(): typeof JSONPathType {
   return jsonPathModule;
 }
 
+type SafeScriptClass = new (code: string) => { ast: unknown };
+
+/** Whether a jsep syntax tree holds a node of this type (an assignment would change the record). */
+function hasNode(ast: unknown, type: string): boolean {
+  if (ast === null || typeof ast !== 'object') return false;
+  if ((ast as { type?: unknown }).type === type) return true;
+  return Object.values(ast).some((v) => hasNode(v, type));
+}
+
+/**
+ * The scripts of a JSONPath (`[?(@.a > 1)]`, `[(@.length-1)]`) compiled as jsonpath-plus's safe
+ * mode compiles them, so a bad script is an error before any input is read rather than a filter
+ * that silently matches nothing. Throws the reason.
+ */
+function checkJsonPathScripts(JSONPath: typeof JSONPathType, path: string): void {
+  const Script = (JSONPath.prototype as unknown as { safeVm: { Script: SafeScriptClass } }).safeVm.Script;
+  for (const part of JSONPath.toPathArray(path)) {
+    const code = part.startsWith('?(') && part.endsWith(')') ? part.slice(2, -1)
+      : part.startsWith('(') && part.endsWith(')') ? part.slice(1, -1) : undefined;
+    if (code === undefined) continue;
+    // The names jsonpath-plus gives @, @parent, @root… before it compiles a script.
+    const script = code.replace(/@(parentProperty|parent|property|root|path)/g, '_$$_$1').replace(/@([.\s)[]|$)/g, '_$$_v$1');
+    let ast: unknown;
+    try {
+      ({ ast } = new Script(script));
+    } catch (e) {
+      // jsep counts characters in the rewritten script: the position would mislead.
+      throw new Error(`script '${code}': ${(e as Error).message.replace(/ at character \d+$/, '')}`);
+    }
+    if (hasNode(ast, 'AssignmentExpression')) throw new Error(`script '${code}': assignments are not allowed`);
+  }
+}
+
 /** Evaluates a JSONPath on the raw object with script evaluation in jsonpath-plus's safe mode. */
 function jsonPathGetter(path: string, opts: CompileOptions, span: Span): Getter {
   const JSONPath = loadJsonPath();
   try {
     JSONPath.toPathArray(path);
+    checkJsonPathScripts(JSONPath, path);
     JSONPath({ path, json: {}, wrap: true, eval: 'safe' });
   } catch (e) {
     fail(opts, `invalid JSONPath: ${(e as Error).message}`, span);
@@ -85,7 +121,7 @@ export function testFor(op: Exclude<CompareOp, '!=' | '!~' | 'in'>): Test {
     case '>=': return (a, b) => (order(a, b) ?? NaN) >= 0;
     case '~': return (a, b) => {
       const s = asText(a);
-      return s !== undefined && (b as RegExp).test(s);
+      return s !== undefined && (b as TextMatcher).test(s);
     };
     case 'contains': return (a, b) => {
       if (Array.isArray(a)) return a.some((x) => looseEqual(x, b));
@@ -110,6 +146,15 @@ const isField = (o: Operand, name: string): boolean => o.kind === 'field' && o.p
 class Compiler {
   constructor(private readonly opts: CompileOptions) {}
 
+  /** A user's pattern, run in linear time (see regex.ts); an invalid or unsafe one fails at its column. */
+  private regex(source: string, flags: string, span: Span): TextMatcher {
+    try {
+      return compileUserRegex(source, flags);
+    } catch (e) {
+      fail(this.opts, regexError(e), span);
+    }
+  }
+
   compile(e: Expr): Predicate {
     switch (e.kind) {
       case 'and': {
@@ -128,6 +173,16 @@ class Compiler {
         const get = this.getter(e.field);
         return (r) => get(r).some((v) => v !== undefined);
       }
+      case 'fuzzy': {
+        const get = this.getter(e.field);
+        const want = e.text.toLowerCase();
+        const near = (v: unknown): boolean => {
+          const text = asText(v);
+          if (text === undefined) return false;
+          return e.words ? wordsOf(text).some((w) => withinEdits(w, want, e.distance)) : withinEdits(text.toLowerCase(), want, e.distance);
+        };
+        return (r) => get(r).some(near);
+      }
       case 'lone': return this.lone(e.operand);
       case 'compare': return this.compare(e.op, e.left, e.right);
     }
@@ -144,7 +199,7 @@ class Compiler {
         };
       }
       case 'regex': {
-        const re = new RegExp(o.source, o.flags);
+        const re = this.regex(o.source, o.flags, o.span);
         return (r) => {
           const m = asText(r.message);
           return m !== undefined && re.test(m);
@@ -174,7 +229,7 @@ class Compiler {
       }
       case 'jsonpath': return jsonPathGetter(o.path, this.opts, o.span);
       case 'regex': {
-        const re = new RegExp(o.source, o.flags);
+        const re = this.regex(o.source, o.flags, o.span);
         return () => [re];
       }
       case 'list': {
@@ -238,12 +293,7 @@ class Compiler {
     if (scale && ordered) {
       getB = this.scaled(right, scale);
     } else if (op === '~' && (right.kind === 'string')) {
-      let re: RegExp;
-      try {
-        re = new RegExp(right.value);
-      } catch (e) {
-        fail(this.opts, `invalid regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, right.span);
-      }
+      const re = this.regex(right.value, '', right.span);
       getB = () => [re];
     } else {
       getB = this.getter(right);
@@ -259,7 +309,7 @@ class Compiler {
       // A field on the right of ~: its text is the pattern.
       const raw = getB;
       getB = (r) => raw(r).flatMap((v) => {
-        try { return typeof v === 'string' ? [new RegExp(v)] : []; } catch { return []; }
+        try { return typeof v === 'string' ? [compileUserRegex(v, '')] : []; } catch { return []; }
       });
     }
     const test = testFor(op);

@@ -1,6 +1,7 @@
 import { QuerySyntaxError } from '../errors.js';
 import { and, or, type CompareOp, type Expr, type FieldOperand, type Operand, type Span } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
+import { compileUserRegex, regexError } from './regex.js';
 
 /**
  *     expr    := or
@@ -8,7 +9,9 @@ import { tokenize, type Token } from './lexer.js';
  *     and     := unary (("and" | "&&") unary)*
  *     unary   := ("not" | "!") unary | "(" expr ")" | test
  *     test    := operand (op operand)? | "exists" "(" field ")"
+ *              | ("fuzzy" | "fuzzyword") "(" field "," string "," number ")"
  */
+const MAX_FUZZY = 2;
 const MAX_DEPTH = 500;
 
 class Parser {
@@ -95,7 +98,24 @@ class Parser {
       this.expect(')', "')'");
       return { kind: 'exists', field: f };
     }
+    const fn = t.kind === 'name' ? t.text.toLowerCase() : '';
+    if ((fn === 'fuzzy' || fn === 'fuzzyword') && this.peek(1).kind === '(') return this.parseFuzzy(fn === 'fuzzyword');
     return this.parseTest();
+  }
+
+  /** `fuzzy(field, "text", N)`: N is 0, 1 or 2, as Lucene allows. */
+  private parseFuzzy(words: boolean): Expr {
+    this.next();
+    this.next();
+    const field = this.parseFieldOperand();
+    this.expect(',', "','");
+    const text = this.expect('string', 'a quoted text');
+    this.expect(',', "','");
+    const n = this.peek();
+    if (n.kind !== 'number' || !Number.isInteger(n.number) || n.number! < 0 || n.number! > MAX_FUZZY) this.fail(`expected an edit distance 0 to ${MAX_FUZZY}`, n);
+    this.next();
+    this.expect(')', "')'");
+    return { kind: 'fuzzy', field, text: text.text, distance: n.number!, words };
   }
 
   private parseTest(): Expr {
@@ -153,9 +173,9 @@ class Parser {
       case 'regex': {
         this.next();
         try {
-          new RegExp(t.text, t.flags);
+          compileUserRegex(t.text, t.flags ?? '');
         } catch (e) {
-          this.fail(`invalid regex: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, t);
+          this.fail(regexError(e), t);
         }
         return { kind: 'regex', source: t.text, flags: t.flags ?? '', span };
       }

@@ -3,6 +3,7 @@ import { parseUserTime, timeOf } from '../record/time.js';
 import { isCanonical } from '../record/shapes.js';
 import { testFor, type Test } from './compile.js';
 import { FieldPeeker, LevelPeeker, TimePeeker, UNSURE_VALUE } from './peek.js';
+import { hitFinder } from './needles.js';
 import { requiredLiterals } from './regex-literal.js';
 import type { CompareOp, Expr, Operand } from './ast.js';
 
@@ -127,6 +128,8 @@ function lineTest(e: Expr, time: TimeContext | undefined): LineTest | undefined 
     case 'or': {
       const tests = e.items.map((i) => lineTest(i, time));
       if (tests.some((t) => t === undefined)) return undefined;
+      // Alternatives that each only look for needles are one search for all of them.
+      if (tests.every((t) => NEEDLES.has(t!))) return needleTest([...new Set(tests.flatMap((t) => NEEDLES.get(t!)!))]);
       return (b, s, x) => tests.some((t) => t!(b, s, x));
     }
     case 'lone': {
@@ -179,8 +182,14 @@ function fieldTest(peeker: FieldPeeker, test: Test, want: number): LineTest {
   };
 }
 
+/** The needles of each test made by needleTest, so that alternatives can be merged into one. */
+const NEEDLES = new WeakMap<LineTest, readonly Buffer[]>();
+
 function needleTest(needles: readonly Buffer[]): LineTest {
-  return (b, s, x) => needles.some((n) => hasBytes(b, n, s, x));
+  const test: LineTest = needles.length > 1 ? (b, s, x) => hitFinder(b.subarray(s, x), needles).next(0) >= 0
+    : (b, s, x) => hasBytes(b, needles[0]!, s, x);
+  NEEDLES.set(test, needles);
+  return test;
 }
 
 /** How the filter reads times given as text: without it, time comparisons get no test. */

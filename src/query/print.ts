@@ -1,7 +1,7 @@
 import type { Expr, Operand } from './ast.js';
 
 const NAME = /^[A-Za-z_@][A-Za-z0-9_@-]*$/;
-const KEYWORDS = new Set(['and', 'or', 'not', 'contains', 'in', 'startswith', 'endswith', 'true', 'false', 'null', 'exists']);
+const KEYWORDS = new Set(['and', 'or', 'not', 'contains', 'in', 'startswith', 'endswith', 'true', 'false', 'null', 'exists', 'fuzzy', 'fuzzyword']);
 
 function printKey(key: string, first: boolean): string {
   if (NAME.test(key) && !KEYWORDS.has(key.toLowerCase())) return first ? key : `.${key}`;
@@ -27,6 +27,7 @@ export function printExpr(e: Expr): string {
     case 'or': return e.items.map(printExpr).join(' or ');
     case 'not': return `not ${e.item.kind === 'and' || e.item.kind === 'or' ? `(${printExpr(e.item)})` : printExpr(e.item)}`;
     case 'exists': return `exists(${printOperand(e.field)})`;
+    case 'fuzzy': return `${e.words ? 'fuzzyword' : 'fuzzy'}(${printOperand(e.field)}, ${JSON.stringify(e.text)}, ${e.distance})`;
     case 'lone': return printOperand(e.operand);
     case 'compare': return `${printOperand(e.left)} ${e.op} ${printOperand(e.right)}`;
   }

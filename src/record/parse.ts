@@ -30,6 +30,22 @@ function unwrapDocker(obj: JsonObject): { inner: JsonObject; docker: JsonObject 
   }
 }
 
+/** A character named in a message: itself when printable ASCII, else its code point (`U+001B`). */
+function charName(c: string): string {
+  const code = c.codePointAt(0)!;
+  return code >= 0x20 && code < 0x7f ? `'${c}'` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * JSON.parse's reason without the excerpt of the line it quotes (`Unexpected token '\x1b',
+ * "{"a":\x1b…" is not valid JSON`): an error message never carries the line's raw bytes.
+ */
+function jsonReason(message: string): string {
+  const token = /^Unexpected token '(.+?)', ".*" is not valid JSON$/su.exec(message);
+  if (token) return `unexpected character ${charName(token[1]!)}`;
+  return message.replace(/[^\x20-\x7e]/gu, charName);
+}
+
 /** Why a line is not a record, for --strict. */
 export function whyNotRecord(buf: Buffer, start: number, end: number): string {
   const prefix = findPrefix(buf, start, end);
@@ -39,7 +55,7 @@ export function whyNotRecord(buf: Buffer, start: number, end: number): string {
     const v: unknown = JSON.parse(buf.toString('utf8', prefix.jsonStart, end));
     return isObject(v) ? 'not a record' : 'JSON value is not an object';
   } catch (e) {
-    return `invalid JSON: ${(e as Error).message}`;
+    return `invalid JSON: ${jsonReason((e as Error).message)}`;
   }
 }
 

@@ -1,12 +1,17 @@
 import { levelOf } from './levels.js';
-import { timeOf } from './time.js';
+import { timeOf, validTime } from './time.js';
 import { CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
 
 export type JsonObject = { [key: string]: unknown };
 
 const hasOwn = Object.prototype.hasOwnProperty;
-// eslint-disable-next-line no-control-regex
-const MAY_HOLD_CONTROL = /[\\\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/**
+ * The characters log content must never send to a terminal as they are: controls (C0, DEL, C1),
+ * format characters (bidi controls, zero-width characters, soft hyphen, BOM, tag characters) and
+ * the line and paragraph separators. A regex source for the `u` flag; render/escape.ts escapes them.
+ */
+export const UNSAFE_CHARS = '[\\p{Cc}\\p{Cf}\\u2028\\u2029]';
+const MAY_HOLD_CONTROL = new RegExp(`[\\\\]|${UNSAFE_CHARS}`, 'u');
 
 /** An own property only: `constructor` or `__proto__` in a query never reaches Object.prototype. */
 export function ownValue(obj: unknown, key: string): unknown {
@@ -98,7 +103,7 @@ export class LogRecord {
       if (v !== undefined) { value = v; source = alias; break; }
     }
     if (value === undefined && field === 'time') {
-      value = this.prefixTime ?? timeOf(walk(this.extra, ['docker', 'time']));
+      value = validTime(this.prefixTime) ?? timeOf(walk(this.extra, ['docker', 'time']));
     }
     if (value === undefined && field === 'level' && this.isClef()) value = 6;
     this.resolved |= bit;

@@ -3,12 +3,62 @@
  * same readers; zone-less times are UTC unless the caller says local.
  */
 
-/** An epoch number read by its magnitude: µs above 1e14, ms above 1e11, else seconds. */
+/** The largest distance from the epoch a Date can hold, in ms (about 273,790 years). */
+export const MAX_DATE_MS = 8.64e15;
+
+/** A time a Date can hold, else undefined: an impossible time is no time. */
+export function validTime(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
+}
+
+/** An epoch number read by its magnitude: ns above 1e17, µs above 1e14, ms above 1e11, else seconds. */
 export function epochToMs(n: number): number {
   const a = Math.abs(n);
+  if (a > 1e17) return n / 1e6;
   if (a > 1e14) return n / 1000;
   if (a > 1e11) return n;
   return n * 1000;
+}
+
+/**
+ * A date without a year (a syslog header, `Dec 26 09:14:46`, UTC) in the latest year that puts it
+ * at or before `now`: never in the future. Feb 29 goes back to the last leap year; a day no
+ * month has (`Feb 30`) is undefined.
+ */
+export function yearlessTime(month: number, day: number, h: number, mi: number, s: number, now: number): number | undefined {
+  const year = new Date(now).getUTCFullYear();
+  for (let y = year; y >= year - 8; y--) {
+    const t = calendarTime(false, y, month, day, h, mi, s);
+    if (t !== undefined && t <= now) return t;
+  }
+  return undefined;
+}
+
+/** 400 Gregorian years, in ms: the calendar repeats after them. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
+
+/**
+ * Date.UTC, or the local equivalent, with years 0-99 as written (Date.UTC reads them as 1900-1999).
+ * Undefined when the fields are no real date (`2011-02-30`).
+ */
+export function calendarTime(local: boolean, y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number | undefined {
+  if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 24 || mi > 59 || s > 60 || (h === 24 && (mi > 0 || s > 0))) return undefined;
+  // Shifted by 400 years and back, so the two-digit-year rule never applies.
+  const shift = y >= 0 && y < 100 ? 400 : 0;
+  const ms = local ? new Date(y + shift, mo, d, h, mi, s).getTime() : Date.UTC(y + shift, mo, d, h, mi, s);
+  // A day past the month's end rolls over into the next month: that date does not exist.
+  const check = new Date(Date.UTC(y + shift, mo, d));
+  if (check.getUTCMonth() !== mo) return undefined;
+  return Number.isNaN(ms) ? undefined : ms - (local ? localShift(y, shift) : shift * FOUR_CENTURIES_MS / 400);
+}
+
+/** What the 400-year shift moved a local time by (zone rules of year 0-99 are those of now, as Date has them). */
+function localShift(y: number, shift: number): number {
+  if (shift === 0) return 0;
+  const a = new Date(y + shift, 0, 1).getTime();
+  const b = new Date(2000, 0, 1);
+  b.setFullYear(y, 0, 1);
+  return a - b.getTime();
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -21,39 +71,43 @@ export function parseIsoTime(s: string, local = false): number | undefined {
   // The shape most loggers write (toISOString): Date.parse reads it exactly and fast.
   if (s.length === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46) {
     const t = Date.parse(s);
-    if (!Number.isNaN(t)) return t;
+    // Date.parse rolls 2011-02-30 over to March 2: only a day that exists in its month is taken here.
+    const day = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
+    if (!Number.isNaN(t) && (day <= 28 || new Date(t).getUTCDate() === day)) return t;
   }
   const m = ISO.exec(s);
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
   const fracMs = frac ? Number(`0.${frac}`) * 1000 : 0;
-  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)] as const;
-  if (parts[1] > 11 || parts[2] < 1 || parts[2] > 31 || parts[3] > 24 || parts[4] > 59 || parts[5] > 60) return undefined;
-  let ms: number;
-  if (zone === undefined && local) {
-    ms = new Date(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]).getTime();
-  } else {
-    ms = Date.UTC(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
-    if (zone && zone !== 'Z' && zone !== 'z') {
-      const sign = zone[0] === '-' ? -1 : 1;
-      const digits = zone.slice(1).replace(':', '');
-      const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0');
-      ms -= sign * offset * 60_000;
-    }
+  let ms = calendarTime(zone === undefined && local, Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));
+  if (ms === undefined) return undefined;
+  if (zone && zone !== 'Z' && zone !== 'z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    const hours = Number(digits.slice(0, 2));
+    const minutes = Number(digits.slice(2) || '0');
+    // Real offsets run from -12:00 to +14:00; anything past ±14:00 is no zone at all.
+    if (minutes > 59 || hours * 60 + minutes > 14 * 60) return undefined;
+    ms -= sign * (hours * 60 + minutes) * 60_000;
   }
-  return Number.isNaN(ms) ? undefined : ms + fracMs;
+  return validTime(ms + fracMs);
 }
 
 /** A time field's value as written by a logger: epoch number (any magnitude), numeric string or date string. */
 export function timeOf(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? epochToMs(value) : undefined;
+  if (typeof value === 'number') return validTime(epochToMs(value));
   if (typeof value !== 'string' || value === '') return undefined;
   const c = value.charCodeAt(0);
-  if (c >= 48 && c <= 57 && /^\d+(\.\d+)?$/.test(value)) return epochToMs(Number(value));
+  if (c >= 48 && c <= 57 && /^\d+(\.\d+)?$/.test(value)) return validTime(epochToMs(Number(value)));
   const iso = parseIsoTime(value);
   if (iso !== undefined) return iso;
-  const parsed = Date.parse(value);
-  return Number.isNaN(parsed) ? undefined : parsed;
+  // An ISO time parseIsoTime refused (a day or an offset that does not exist) is no time.
+  if (ISO.test(value)) return undefined;
+  // Date.parse reads what else loggers write (`Mon, 26 Dec 2011 09:14:46 GMT`), but it rolls
+  // 2011-02-30 over to March: a date that does not exist is no time.
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (day && calendarTime(false, Number(day[1]), Number(day[2]) - 1, Number(day[3])) === undefined) return undefined;
+  return validTime(Date.parse(value));
 }
 
 const DURATION = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h|d|w))+$/;
@@ -66,10 +120,49 @@ function startOfDay(now: number, local: boolean): number {
     : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
+const UNIT_WORDS: { readonly [word: string]: string } = {
+  ms: 'ms', millisecond: 'ms', milliseconds: 'ms',
+  s: 's', sec: 's', secs: 's', second: 's', seconds: 's',
+  m: 'm', min: 'm', mins: 'm', minute: 'm', minutes: 'm',
+  h: 'h', hr: 'h', hrs: 'h', hour: 'h', hours: 'h',
+  d: 'd', day: 'd', days: 'd', w: 'w', week: 'w', weeks: 'w',
+};
+
+/** `-2h` or `2 hours ago` (`1 hour 30 minutes ago`): that long before now. */
+function parseAgo(lower: string, now: number): number | undefined {
+  if (lower.startsWith('-') && DURATION.test(lower.slice(1))) return parseUserTime(lower.slice(1), now);
+  const m = /^((?:\d+(?:\.\d+)?\s*[a-z]+\s*,?\s*(?:and\s+)?)+)ago$/.exec(lower);
+  if (!m) return undefined;
+  let ago = 0;
+  for (const part of m[1]!.matchAll(/(\d+(?:\.\d+)?)\s*([a-z]+)/g)) {
+    if (part[2] === 'and') continue;
+    const unit = UNIT_WORDS[part[2]!];
+    if (!unit) return undefined;
+    ago += Number(part[1]) * UNIT_MS[unit]!;
+  }
+  return now - ago;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** A syslog date, `Dec 26 09:05` or `Dec 26 09:05:30` or `Dec 26`: in the current year. */
+function parseSyslogDate(lower: string, now: number, local: boolean): number | undefined {
+  const m = /^([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(lower);
+  if (!m) return undefined;
+  const month = MONTHS.indexOf(m[1]!);
+  const day = Number(m[2]), h = Number(m[3] ?? 0), mi = Number(m[4] ?? 0), sec = Number(m[5] ?? 0);
+  if (month < 0 || day < 1 || day > 31 || h > 23 || mi > 59 || sec > 59) return undefined;
+  const year = local ? new Date(now).getFullYear() : new Date(now).getUTCFullYear();
+  const d = local ? new Date(year, month, day, h, mi, sec) : new Date(Date.UTC(year, month, day, h, mi, sec));
+  // Dec 32 and Feb 30 are not dates (Date would roll them over).
+  if ((local ? d.getDate() : d.getUTCDate()) !== day) return undefined;
+  return d.getTime();
+}
+
 /**
  * A TIME as the user writes it for --since, --until and in expressions: ISO full or partial,
- * a time of day (`09:14` = today), epoch seconds, a duration ago (`15m`, `1h30m`), `now`,
- * `today`, `yesterday`. Returns undefined when it is none of those.
+ * a time of day (`09:14` = today), epoch seconds, a duration ago (`15m`, `1h30m`, `-2h`,
+ * `2 hours ago`), a syslog date of this year (`Dec 26 09:05`), `now`, `today`, `yesterday`. Returns undefined when it is none of those.
  */
 export function parseUserTime(text: string, now: number, local = false): number | undefined {
   const s = text.trim();
@@ -95,12 +188,15 @@ export function parseUserTime(text: string, now: number, local = false): number 
     }
     return day + ((h * 60 + mi) * 60 + sec) * 1000 + frac;
   }
+  const relative = parseAgo(lower, now) ?? parseSyslogDate(lower, now, local);
+  if (relative !== undefined) return relative;
   return parseIsoTime(s, local);
 }
 
 /** `2011-12-26T09:14:46.123Z`, or in a zone (`+01:00`) when one is given. */
 export function formatTime(ms: number, zone?: Intl.DateTimeFormat): string {
-  if (!Number.isFinite(ms)) return String(ms);
+  // Never a raw number: a time no date can hold shows as nothing.
+  if (validTime(ms) === undefined) return '';
   const whole = Math.floor(ms);
   if (!zone) return formatUtc(whole);
   return formatInZone(whole, zone);

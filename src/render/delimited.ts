@@ -1,4 +1,5 @@
 import type { Entry } from '../entry.js';
+import { escapeControl } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
 import { DEFAULT_COLUMNS, columnText } from './values.js';
 
@@ -16,7 +17,10 @@ function tsvCell(s: string): string {
  */
 export function delimitedRenderer(opts: RenderOptions, kind: 'csv' | 'tsv'): Renderer {
   const columns = opts.fields ?? DEFAULT_COLUMNS;
-  const cell = kind === 'csv' ? csvCell : tsvCell;
+  const quote = kind === 'csv' ? csvCell : tsvCell;
+  // On a terminal a cell's control and invisible characters are shown escaped (TSV's own
+  // backslash escapes first, so `\t` stays `\t`); into a pipe the text is as written.
+  const cell = !opts.terminal ? quote : kind === 'csv' ? (s: string) => csvCell(escapeControl(s)) : (s: string) => escapeControl(tsvCell(s));
   const sep = kind === 'csv' ? ',' : '\t';
   const eol = '\n';
   const withInput = opts.labels !== undefined;

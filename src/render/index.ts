@@ -10,7 +10,7 @@ export function makeRenderer(mode: OutputMode, opts: RenderOptions): Renderer {
   switch (mode) {
     case 'human': return humanRenderer(opts);
     case 'json': return jsonRenderer(opts);
-    case 'raw': return rawRenderer();
+    case 'raw': return rawRenderer(opts);
     case 'logfmt': return logfmtRenderer(opts);
     case 'csv': return delimitedRenderer(opts, 'csv');
     case 'tsv': return delimitedRenderer(opts, 'tsv');

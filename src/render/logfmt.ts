@@ -1,13 +1,19 @@
 import type { Entry } from '../entry.js';
 import { CANONICAL_FIELDS } from '../record/shapes.js';
+import { escapeControl, escapeJsonText } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
 import { columnText, valueText } from './values.js';
 
-const BARE = /^[^\s="\\\x00-\x1f\x7f]+$/;
+const BARE = /^[^\s="\\]+$/;
 
+/**
+ * `key=value`: a key's spaces, `=` and `"` become `_` and its other unsafe characters are
+ * escaped; a value is bare when it can be, else JSON-quoted with unsafe characters as \u escapes.
+ */
 function pair(key: string, value: string): string {
-  const k = key.replace(/[\s="]/g, '_');
-  return `${k}=${BARE.test(value) ? value : JSON.stringify(value)}`;
+  const k = escapeControl(key.replace(/[\s="]/g, '_'));
+  const v = BARE.test(value) && escapeControl(value) === value ? value : escapeJsonText(JSON.stringify(value));
+  return `${k}=${v}`;
 }
 
 /** `time=… level=… facility=… host=… msg="…"` then the other fields, or the -k fields. */

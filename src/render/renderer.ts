@@ -15,6 +15,11 @@ export interface RenderOptions {
   readonly fields: readonly FieldSpec[] | undefined;
   /** Labels of the inputs, given when there are several, so output shows where a record came from. */
   readonly labels: readonly string[] | undefined;
+  /**
+   * Standard output is a terminal: every mode escapes control and invisible characters from the
+   * logs (human, table, logfmt and --stats always do); into a pipe raw, json, csv and tsv are byte-faithful.
+   */
+  readonly terminal: boolean;
   /** Terminal width when writing to one, for table output. */
   readonly width: number | undefined;
 }
@@ -32,6 +37,8 @@ export interface Renderer {
   separator?(): string;
   /** Text written after the last record (a table's last rows). */
   end?(): string;
+  /** What is held back so far (a table's rows not yet laid out), for live input that went quiet. */
+  pending?(): string;
 }
 
 export type OutputMode = 'human' | 'table' | 'json' | 'raw' | 'logfmt' | 'csv' | 'tsv';

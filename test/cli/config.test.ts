@@ -24,6 +24,10 @@ describe('config (issue 3)', () => {
     const home = configHome('{"output": "json", "txn": ["a", "b"], "local": true, "aliases": {"txnId": ["requestId"]}}');
     expect(loadConfig({ XDG_CONFIG_HOME: home, CHAINSAW_OPTIONS: '-m 3' })).toEqual({
       words: ['--output', 'json', '--txn', 'a', '--txn', 'b', '--local', '-m', '3'], aliases: { txnId: ['requestId'] },
+      sources: [
+        { label: join(home, 'chainsaw', 'config.json'), words: ['--output', 'json', '--txn', 'a', '--txn', 'b', '--local'] },
+        { label: 'CHAINSAW_OPTIONS', words: ['-m', '3'] },
+      ],
     });
   });
 

@@ -97,3 +97,15 @@ describe('hostile text cannot run code or reach prototypes (issue 3)', () => {
     expect(readFileSync(GELF, 'utf8')).not.toContain(ticket);
   });
 });
+
+describe('many ORed needles (issue 16)', () => {
+  it('20 ORed contains find the same records with the one-pass search as without any fast path', async () => {
+    const words = ['ac7', 'GET', 'cache', 'timed', 'ECONN', 'worker-3', 'café', 'x/y', 'Rechnung', 'nosuch1', 'nosuch2', 'nosuch3',
+      'invoice', 'slow', 'retry', 'db', 'kafka', 'session', 'login', 'ssh'];
+    const q = words.map((w) => `message contains "${w}"`).join(' or ');
+    const fast = await runChainsaw(['-q', q, '-o', 'raw', fixture('corpus', 'mixed.log')]);
+    const slow = await runChainsaw(['-q', q, '-o', 'raw', fixture('corpus', 'mixed.log')], { env: { CHAINSAW_NO_FASTPATH: '1' } });
+    expect(fast.stdout.split('\n').length).toBeGreaterThan(5);
+    expect(fast).toMatchObject({ code: slow.code, stdout: slow.stdout, stderr: '' });
+  });
+});

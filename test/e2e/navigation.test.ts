@@ -211,7 +211,7 @@ describe('--stats (issue 4)', () => {
     const r = await runChainsaw(['--stats', '-o', 'json', '-l', 'warn', fixture('svlogd', 'api'), fixture('svlogd', 'db')]);
     expect(JSON.parse(r.stdout)).toEqual({
       records: 2, invalid: 0, levels: { error: 1, warn: 1 }, facilities: { 'myapp.api.router': 1, 'myapp.db': 1 }, hosts: { 'ord1.api0': 1, 'ord1.db0': 1 },
-      topTxnIds: [{ txnId: 't-100', count: 1 }], first: '2011-12-26T09:14:44.000Z', last: '2011-12-26T09:14:45.000Z', bucketSeconds: 0.1,
+      topTxnIds: [{ txnId: 't-100', count: 1 }], more: { facilities: 0, hosts: 0, txnIds: 0 }, noTime: 0, first: '2011-12-26T09:14:44.000Z', last: '2011-12-26T09:14:45.000Z', bucketSeconds: 0.1,
       histogram: Array.from({ length: 11 }, (_, i) => ({ start: new Date(Date.UTC(2011, 11, 26, 9, 14, 44, i * 100)).toISOString(), count: i === 0 || i === 10 ? 1 : 0 })),
     });
   });

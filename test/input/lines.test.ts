@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachLine, lineBlocks } from '../../src/input/lines.js';
+import { forEachLine, lineBlocks, LineSplitter, type BlockKind } from '../../src/input/lines.js';
 import { findPrefix } from '../../src/input/prefix.js';
 
 /** The blocks of chunks given as runs: one run per chunk, or all in one run. */
@@ -43,6 +43,51 @@ describe('lineBlocks', () => {
     chunks.push('\nnext\n');
     const got = await blocksOf(chunks);
     expect(got).toEqual([`${'x'.repeat(100_000)}\n`, 'next\n']);
+  });
+});
+
+describe('LineSplitter with --max-line-bytes', () => {
+  /** Blocks and their kinds from chunks pushed one by one (one reused buffer), and the overlong lines heard of. */
+  function split(chunks: string[], maxBytes: number, passThrough = false) {
+    const heard: [number, number | undefined][] = [];
+    const s = new LineSplitter({ maxBytes, passThrough, countLines: true, onOverlong: (at, line) => heard.push([at, line]) });
+    const reused = Buffer.alloc(Math.max(0, ...chunks.map((c) => c.length)));
+    const out: [BlockKind, string][] = [];
+    for (const c of chunks) for (const b of s.push(reused.subarray(0, reused.write(c)))) out.push([s.kind, b.toString()]);
+    for (const b of s.end()) out.push([s.kind, b.toString()]);
+    return { out, heard };
+  }
+
+  it('cuts a line across chunks to its first N bytes and a newline, drops the rest, goes on', () => {
+    expect(split(['ab\n0123', '4567', '89\ncd\n'], 5)).toEqual({
+      out: [['lines', 'ab\n'], ['cut', '01234\n'], ['lines', 'cd\n']],
+      heard: [[3, 2]],
+    });
+  });
+
+  it('a chunk longer than the limit is split: a line inside it is measured too', () => {
+    expect(split(['ok\n0123456789abcdef\nend'], 4)).toEqual({
+      out: [['lines', 'ok\n'], ['cut', '0123\n'], ['lines', 'end']],
+      heard: [[3, 2]],
+    });
+  });
+
+  it('a line of exactly N bytes before its newline is whole', () => {
+    expect(split(['abcd', 'e\nf\n'], 5).out).toEqual([['lines', 'abcde\n'], ['lines', 'f\n']]);
+    expect(split(['abcd', 'ef\n'], 5).out).toEqual([['cut', 'abcde\n']]);
+  });
+
+  it('passed through: pieces as they come, none held past the limit, the end of the line with its newline', () => {
+    expect(split(['a\n012', '345', '67\nb\n'], 4, true).out).toEqual([
+      ['lines', 'a\n'], ['piece', '012'], ['piece', '345'], ['last piece', '67\n'], ['lines', 'b\n'],
+    ]);
+    // A long last line without a newline ends with an empty last piece.
+    expect(split(['012', '345', '67'], 4, true).out).toEqual([['piece', '012'], ['piece', '345'], ['piece', '67'], ['last piece', '']]);
+  });
+
+  it('past half the limit, the line is gathered in one buffer of the limit: whole lines and cut lines alike', () => {
+    expect(split(['0123', '4567', '89\n'], 12).out).toEqual([['lines', '0123456789\n']]);
+    expect(split(['0123', '4567', '89ab', 'cdef\nz'], 12).out).toEqual([['cut', '0123456789ab\n'], ['lines', 'z']]);
   });
 });
 

@@ -3,6 +3,8 @@ import { Entry } from '../../src/entry.js';
 import { BUILTIN_ALIASES } from '../../src/record/shapes.js';
 import { escapeControl } from '../../src/render/escape.js';
 import { makeRenderer } from '../../src/render/index.js';
+import { createRequire } from 'node:module';
+import { fit, layoutRow } from '../../src/render/table.js';
 import type { OutputMode, RenderOptions } from '../../src/render/renderer.js';
 import { PLAIN, makeTheme } from '../../src/render/theme.js';
 
@@ -97,5 +99,35 @@ describe('escapeControl', () => {
     ['line\nbreak', 'line\\nbreak'], ['café ✉', 'café ✉'],
   ])('%j', (s, want) => {
     expect(escapeControl(s)).toBe(want);
+  });
+});
+
+describe('table fit', () => {
+  const names = ['input', 'time', 'level', 'facility', 'host', 'message'];
+  it('narrows the message first, then the widest other columns, never time or level', () => {
+    const w = [8, 24, 6, 21, 20, 40];
+    fit(w, 80, names);
+    expect(w).toEqual([8, 24, 6, 8, 8, 16]);
+    expect(w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1)).toBe(80);
+  });
+  it('leaves a table that fits alone, and overflows only what cannot be narrowed', () => {
+    const fits = [24, 6, 10, 10, 20];
+    fit(fits, 120, names.slice(1));
+    expect(fits).toEqual([24, 6, 10, 10, 20]);
+    const tiny = [8, 24, 6, 21, 20, 40];
+    fit(tiny, 40, names);
+    expect(tiny).toEqual([8, 24, 6, 8, 8, 10]);
+  });
+});
+
+describe('table rows past the first block', () => {
+  it('are laid out exactly as cli-table3 lays out the first block: padding, … cuts, wide and astral characters', () => {
+    const cells = ['plain', 'x'.repeat(30), '日本語のメッセージ', 'h😀st-name', 'café au lait', 'a\\x1b[31m', ''];
+    const widths = [8, 10, 9, 6, 12, 5, 3];
+    const Table = createRequire(import.meta.url)('cli-table3');
+    const chars = Object.fromEntries(['top', 'top-mid', 'top-left', 'top-right', 'bottom', 'bottom-mid', 'bottom-left', 'bottom-right', 'left', 'left-mid', 'mid', 'mid-mid', 'right', 'right-mid'].map((k) => [k, '']));
+    const table = new Table({ chars: { ...chars, middle: '  ' }, colWidths: widths, wordWrap: false, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+    table.push(cells);
+    expect(layoutRow(cells, widths)).toBe(`${table.toString().trimEnd()}\n`);
   });
 });
