@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plan } from '../cli/resolve.js';
 import type { Entry } from '../entry.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { LineSplitter } from '../input/lines.js';
 import { entrySink, type RunResult, type Sink } from '../navigate.js';
 import { runPipeline, type ErrorReporter } from '../pipeline.js';
@@ -45,7 +45,16 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
   const max = plan.maxCount ?? Infinity;
   let matched = 0;
   const ctx = matchContext(plan, { keepAll: false, needTime: false });
-  const newLines: NewLines = () => new LineSplitter();
+  // A line longer than --max-line-bytes is kept as its first bytes, and said once per input
+  // (without its number: following starts from the end, so lines are not counted).
+  const toldOverlong = new Set<number>();
+  const overlong = (i: number) => {
+    if (toldOverlong.has(i)) return;
+    toldOverlong.add(i);
+    const max = plan.maxLineBytes;
+    report(new InputError(`${plan.inputs[i]!.name}: line longer than ${max} bytes (--max-line-bytes): kept as a non-JSON line of its first ${max} bytes`));
+  };
+  const linesOf = (i: number): NewLines => () => new LineSplitter({ maxBytes: plan.maxLineBytes, passThrough: false, countLines: false, onOverlong: () => overlong(i) });
 
   // A change seen while a poll runs is not lost: the next round starts at once. The wait is
   // ended from a task of its own, never inside the watch callback: libuv reads watch events in a
@@ -75,14 +84,14 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
   for (let i = 0; i < kinds.length; i++) {
     const name = plan.inputs[i]!.name;
     if (kinds[i] === 'stream') {
-      const s = new StreamTailer(name, poke, newLines);
+      const s = new StreamTailer(name, poke, linesOf(i));
       s.start();
       inputs.push(s);
       readers.push(new InputReader({ name }, i, ctx));
       watched.push([]);
       continue;
     }
-    const t = kinds[i] === 'dir' ? new SvlogdTailer(name, newLines) : new PathTailer(name, newLines);
+    const t = kinds[i] === 'dir' ? new SvlogdTailer(name, linesOf(i)) : new PathTailer(name, linesOf(i));
     inputs.push(t);
     readers.push(new InputReader({ name: t.path }, i, ctx));
     // The directory's watch sees the file change, and a new file take its name.
@@ -125,7 +134,7 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
         const { blocks, notices, errors, more: pending } = inputs[i]!.poll(scratch);
         for (const n of notices) notify(n);
         for (const e of errors) report(e);
-        for (const b of blocks) if (!show(readers[i]!.matchBlock(b))) break;
+        for (const b of blocks) if (!show(readers[i]!.matchBlock(b.bytes, b.cut))) break;
         more ||= pending;
       }
       // Written before the next batch is read: output keeps pace with input, memory stays flat.

@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { InputError, describeSystemError } from '../errors.js';
 import type { LineSplitter } from '../input/lines.js';
-import { finishLine, type Followed, type NewLines, type Poll } from './tailer.js';
+import { finishLine, splitInto, type Block, type Followed, type NewLines, type Poll } from './tailer.js';
 
 /**
  * A FIFO, pipe or device followed as `tail -F` does: read as a stream, never by position (a pipe
@@ -57,13 +57,13 @@ export class StreamTailer implements Followed {
   }
 
   poll(scratch: Buffer): Poll {
-    const blocks: Buffer[] = [];
+    const blocks: Block[] = [];
     const errors: InputError[] = [];
     let budget = scratch.length;
     let chunk: Buffer | null;
     while (this.stream && budget > 0 && (chunk = this.stream.read() as Buffer | null) !== null) {
       budget -= chunk.length;
-      for (const b of this.lines.push(chunk)) blocks.push(b);
+      splitInto(this.lines, chunk, blocks);
     }
     if (this.failure !== undefined) {
       errors.push(new InputError(`${this.path}: ${describeSystemError(this.failure)}`, { cause: this.failure }));

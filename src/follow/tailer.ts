@@ -14,13 +14,24 @@ const MAX_WAITING = 64;
 /** What one poll of a followed input found. */
 export interface Poll {
   /** Blocks of whole lines, in order. They may live in the read buffer: use them before the next poll. */
-  readonly blocks: readonly Buffer[];
+  readonly blocks: readonly Block[];
   /** Things worth telling the user: the file was truncated, replaced, or is gone. */
   readonly notices: readonly string[];
   /** Failures (a file that cannot be opened or read): the run ends with status 2. */
   readonly errors: readonly InputError[];
   /** More may be there already: poll again without waiting for a change. */
   readonly more: boolean;
+}
+
+/** Whole lines, or one line longer than --max-line-bytes cut to its first bytes (`cut`). */
+export interface Block {
+  readonly bytes: Buffer;
+  readonly cut: boolean;
+}
+
+/** The blocks of one chunk, each with what the splitter says it is. */
+export function splitInto(lines: LineSplitter, chunk: Buffer, into: Block[]): void {
+  for (const bytes of lines.push(chunk)) into.push({ bytes, cut: lines.kind === 'cut' });
 }
 
 /** One followed input: a file by name, an svlogd directory, or a stream. */
@@ -41,9 +52,9 @@ interface Identity {
 }
 
 /** An input's unfinished last line is final once the input is: it goes out with a newline. */
-export function finishLine(lines: LineSplitter, into: Buffer[]): void {
+export function finishLine(lines: LineSplitter, into: Block[]): void {
   const rest = [...lines.end()];
-  if (rest.length) into.push(Buffer.concat([...rest, NL]));
+  if (rest.length) into.push({ bytes: Buffer.concat([...rest, NL]), cut: false });
 }
 
 const same = (a: Identity, b: Identity) => a.ino === b.ino && a.dev === b.dev;
@@ -135,7 +146,7 @@ abstract class FileTailer implements Followed {
   }
 
   poll(scratch: Buffer): Poll {
-    const blocks: Buffer[] = [];
+    const blocks: Block[] = [];
     let more = false;
     for (;;) {
       if (!this.file) {
@@ -158,7 +169,7 @@ abstract class FileTailer implements Followed {
         f.pos += take;
         const chunk = scratch.subarray(0, take);
         this.remember(chunk);
-        for (const b of this.lines.push(chunk)) blocks.push(b);
+        splitInto(this.lines, chunk, blocks);
         more = true;
         break;
       }
@@ -192,7 +203,7 @@ abstract class FileTailer implements Followed {
     return partial > 0 && partial < HOLD ? got - partial : got;
   }
 
-  private finish(into: Buffer[]): void {
+  private finish(into: Block[]): void {
     finishLine(this.lines, into);
     this.lines = this.newLines();
     this.tail = Buffer.alloc(0);

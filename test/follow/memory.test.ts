@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Follower, cleanUp, tempDir, sleep } from './helpers.js';
@@ -62,4 +62,26 @@ describe('-F memory is bounded by a batch, not by the burst (issue 11)', () => {
     expect(f.lines()).toEqual([`{"level":6,"msg":"slow","pad":"${'x'.repeat(pieces)}"}`]);
     expect(peak).toBeLessThan(80 * 1024);
   }, 30_000);
+
+  it('an endless line (-F /dev/zero) is cut at --max-line-bytes: said once, memory under N + 100 MB', async () => {
+    const f = new Follower(['--max-line-bytes', '1000000', '-o', 'raw', '/dev/zero']);
+    await sleep(1500);
+    const peak = f.peakKb();
+    expect(await f.stopsAtOnce()).toBe(2);
+    console.log(`-F /dev/zero for 1.5 s: peak RSS ${Math.round(peak / 1024)} MB`);
+    expect(peak).toBeLessThan(101 * 1024);
+    expect(f.stderr).toBe('chainsaw: /dev/zero: line longer than 1000000 bytes (--max-line-bytes): kept as a non-JSON line of its first 1000000 bytes\n');
+  });
+
+  it('a followed file: a line over --max-line-bytes is kept as its first N bytes, the lines around it whole', async () => {
+    const path = join(tempDir(), 'long.log');
+    writeFileSync(path, '');
+    const f = new Follower(['--max-line-bytes', '20', '-o', 'raw', path]);
+    await sleep(300);
+    appendFileSync(path, `short\n${'y'.repeat(100_000)}\nafter\n`);
+    await f.waitFor((l) => l.length === 3);
+    expect(await f.stop()).toBe(2);
+    expect(f.lines()).toEqual(['short', 'y'.repeat(20), 'after']);
+    expect(f.stderr).toBe(`chainsaw: ${path}: line longer than 20 bytes (--max-line-bytes): kept as a non-JSON line of its first 20 bytes\n`);
+  });
 });
