@@ -66,6 +66,8 @@ interface OpenFile extends Identity {
   pos: number;
   /** Will not grow any more (rotated away or replaced): read to its end, then move on. */
   final: boolean;
+  /** Could not be read: given up. */
+  broken?: boolean;
 }
 
 /** Opens a regular file, or throws. Without blocking: a FIFO put at the path must not stall the process. */
@@ -154,15 +156,17 @@ abstract class FileTailer implements Followed {
         if (!this.file) break;
       }
       const f = this.file;
-      let got: number;
+      let got = 0;
       try {
-        if (!f.final) this.checkTruncated(f);
-        got = readSync(f.fd, scratch, 0, scratch.length, f.pos);
+        if (!f.broken) {
+          if (!f.final) this.checkTruncated(f);
+          got = readSync(f.fd, scratch, 0, scratch.length, f.pos);
+        }
       } catch (e) {
-        // EIO and the like: what was read stands; the file is given up, the next one taken.
+        // EIO and the like: what was read stands; the file is held, not read again (nor from
+        // its start), until another one takes its place.
         this.fail(this.path, e);
-        got = 0;
-        f.final = true;
+        f.broken = true;
       }
       const take = this.taken(scratch, got, f);
       if (take > 0) {
@@ -344,19 +348,12 @@ export class SvlogdTailer extends FileTailer {
 
   override start(startAt: number | undefined): number | undefined {
     // What was rotated before the start is history: -n shows the end of current only.
-    let names: string[];
     try {
-      names = readdirSync(this.dir).filter(isRotated).sort();
+      this.done = readdirSync(this.dir).filter(isRotated).sort().at(-1) ?? '';
     } catch {
-      names = [];
+      this.done = '';
     }
-    const size = super.start(startAt);
-    const cur = this.file;
-    for (let i = names.length - 1; i >= 0 && !this.done; i--) {
-      const id = this.identity(names[i]!);
-      if (!cur || !id || !same(id, cur)) this.done = names[i]!;
-    }
-    return size;
+    return super.start(startAt);
   }
 
   protected replaced(file: OpenFile): boolean {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Follower, cleanUp, tempDir, numbersIn, range, sleep } from './helpers.js';
+import { Follower, cleanUp, tempDir, numbered, numbersIn, range, sleep } from './helpers.js';
 
 const WRITER = join(import.meta.dirname, 'rotating-writer.mjs');
 afterEach(cleanUp);
@@ -86,6 +86,20 @@ describe('-F under rotation at full speed (issue 11)', () => {
     expect(f.stderr).toBe('');
     expect(code).toBe(0);
   }, 30_000);
+
+  it('an svlogd DIR that already holds rotated files: the last -n of current, then only new lines', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '@400000000000000000000001.s'), range(0, 10).map(numbered).join(''));
+    writeFileSync(join(dir, '@400000000000000000000002.s'), range(10, 20).map(numbered).join(''));
+    writeFileSync(join(dir, 'current'), range(20, 30).map(numbered).join(''));
+    const f = new Follower(['-n', '2', '-o', 'raw', dir]);
+    await f.waitFor((l) => l.length === 2);
+    appendFileSync(join(dir, 'current'), numbered(30));
+    await f.waitFor((l) => l.length === 3);
+    await sleep(300);
+    expect(await f.stop()).toBe(0);
+    expect(numbersIn(f.lines())).toEqual([28, 29, 30]);
+  });
 
   it('an svlogd DIR at one line per ms, 5 lines per file: every line once, in order', async () => {
     const dir = tempDir();
