@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plan } from '../cli/resolve.js';
 import type { Entry } from '../entry.js';
@@ -94,8 +94,10 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
     const t = kinds[i] === 'dir' ? new SvlogdTailer(name, linesOf(i)) : new PathTailer(name, linesOf(i));
     inputs.push(t);
     readers.push(new InputReader({ name: t.path }, i, ctx));
-    // The directory's watch sees the file change, and a new file take its name.
-    watched.push([kinds[i] === 'dir' ? name : dirname(t.path)]);
+    // The directory's watch sees the file change, and a new file take its name (a link's target
+    // elsewhere is watched itself).
+    const link = await lstat(t.path).then((st) => st.isSymbolicLink(), () => false);
+    watched.push(kinds[i] === 'dir' ? [name] : link ? [dirname(t.path), t.path] : [dirname(t.path)]);
     // The last records are read before the file is held open: near the descriptor limit, a file
     // either shows them and is followed, or is reported.
     const size = await stat(t.path).then((st) => (st.isFile() ? st.size : undefined), () => undefined);
