@@ -182,6 +182,10 @@ async function main() {
         // Into a pipe: GNU grep stops at the first match when its output is /dev/null.
         { label: 'grep -F -f (4,000), into cat', argv: sh(`grep -c -F -f MANYFILE ${q(gelf)} | cat`) }],
       check: (c, p) => c.wall <= 3 * p[0].wall },
+    { name: 'tiny-lines', what: "chainsaw on 2-byte lines (yes | head -c 100M): -c -l warn, -o raw", target: '>= 50 MB/s', input: 'TINY',
+      sides: [{ label: '-c -l warn', argv: [CHAINSAW, '-c', '-l', 'warn', 'TINY'] }, { label: '-o raw', argv: [CHAINSAW, '-o', 'raw', 'TINY'] },
+        { label: 'grep -c y', argv: sh('grep -c y TINYQ | cat') }],
+      check: (c) => 100 / c.wall >= 50 },
     { name: 'tail', what: 'chainsaw -n 20 -l err', target: '<= 5% of a full scan', input: gelf,
       sides: [{ label: 'chainsaw -n 20', argv: [CHAINSAW, '-n', '20', '-l', 'err', gelf] }, { label: 'full scan -l err', argv: [CHAINSAW, '-l', 'err', gelf] }],
       check: (c, p) => c.wall <= 0.05 * p[0].wall },
@@ -235,6 +239,12 @@ async function main() {
     if (sides.some((x) => x.argv.includes('SPLIT'))) {
       const parts = await splitRoundRobin(gelf, 20);
       sides = sides.map((x) => ({ ...x, argv: x.argv.flatMap((a) => (a === 'SPLIT' ? parts : [a])) }));
+    }
+    if (sides.some((x) => x.argv.some((a) => a.includes('TINY')))) {
+      const tiny = join(CACHE, 'tiny-100m.log');
+      if (!existsSync(tiny)) execFileSync('sh', ['-c', `yes | head -c 100000000 > ${q(tiny)}`]);
+      sides = sides.map((x) => ({ ...x, argv: x.argv.map((a) => (a === 'TINY' ? tiny : a.replace('TINYQ', q(tiny)))) }));
+      s.input = tiny;
     }
     if (sides.some((x) => x.argv.includes('BIG'))) {
       const big = join(CACHE, `big-${LINES}.log`);

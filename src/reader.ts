@@ -122,6 +122,12 @@ export class InputReader {
 
   /** The entries of a block of the kind the line splitter says it is. */
   private take(block: Buffer, kind: BlockKind): Entry[] {
+    // Every line out as it is (raw, no filter, into a pipe or file): the block goes as one entry.
+    // One entry a line cost 0.4 µs and most of a GC: 2-byte lines ran at 7 MB/s and 215 MB.
+    if (kind === 'lines' && this.ctx.passLong && this.ctx.plan.fastPaths && !this.ctx.plan.render.terminal && block.length > 0) {
+      const end = block[block.length - 1] === NL ? block.length - 1 : block.length;
+      return [new Entry(block, 0, end, block.length, this.index, this.ctx.plan.aliases)];
+    }
     if (kind === 'lines' || kind === 'cut') return this.matchBlock(block, kind === 'cut');
     // A piece of a line passed through whole: shown as it comes, never parsed.
     const nl = block.length > 0 && block[block.length - 1] === NL ? block.length - 1 : block.length;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runChainsaw } from '../helpers.js';
 
@@ -88,5 +91,22 @@ describe('output modes (issue 2)', () => {
   it('several inputs are labelled in human and table output', async () => {
     const r = await runChainsaw(['-o', 'table', '-k', 'level,message', fixture('svlogd', 'api'), fixture('svlogd', 'db')]);
     expect(r.stdout.split('\n').slice(0, 3)).toEqual(['input  level   message', 'api    info    service started', 'api    debug   handling GET /v1/accounts/ac7']);
+  });
+});
+
+describe('raw without a filter passes every byte (issue 16: whole blocks at once)', () => {
+  it('2-byte lines, blank lines, CRLF, a last line without newline, and two inputs concatenated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chainsaw-raw-'));
+    const a = join(dir, 'a.log');
+    const b = join(dir, 'b.log');
+    const body = `${'y\n'.repeat(100_000)}\n{"msg":"x"}\r\nnot json\ntail`;
+    writeFileSync(a, body);
+    writeFileSync(b, 'second\n');
+    const one = await runChainsaw(['-o', 'raw', a]);
+    expect(one.code).toBe(0);
+    expect(one.stdoutBytes.equals(Buffer.from(body))).toBe(true);
+    const two = await runChainsaw(['-o', 'raw', '--no-merge', a, b]);
+    expect(two.stdout).toBe(`${body}\nsecond\n`);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
