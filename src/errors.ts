@@ -84,6 +84,7 @@ export function describeSystemError(err: unknown): string {
     case 'EBADF': return 'Bad file descriptor';
     case 'ENOSPC': return 'No space left on device';
     case 'EIO': return 'Input/output error';
+    case 'ENXIO': return 'No such device or address';
     case 'Z_BUF_ERROR': return 'unexpected end of gzip data (truncated file?)';
     case 'Z_DATA_ERROR': return 'corrupt gzip data';
     default: return e?.message ? String(e.message).split('\n')[0]! : String(err);
