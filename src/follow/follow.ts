@@ -11,8 +11,13 @@ import { InputReader, matchContext } from '../reader.js';
 import { StreamTailer } from './stream.js';
 import { PathTailer, SvlogdTailer, type Followed, type NewLines } from './tailer.js';
 
-/** Polling catches what watch events miss (network filesystems, some rotations); watch makes it prompt. */
+/**
+ * Polling catches what watch events miss (network filesystems, some rotations); watch makes it
+ * prompt. Polls that find nothing space out to IDLE_POLL_MS (tail's own --sleep-interval): 1,000
+ * idle files polled every 100 ms took 4% of a core, every second under 1%.
+ */
 const POLL_MS = 100;
+const IDLE_POLL_MS = 1000;
 /**
  * What one poll reads from one input at most, into one buffer shared by all inputs: a burst
  * (a 1 GB append) streams out in batches of this, and memory stays bounded by it.
@@ -128,16 +133,19 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
   stop.addEventListener('abort', poke);
 
   const scratch = Buffer.allocUnsafe(BATCH);
+  let pause = POLL_MS;
   try {
     while (!stop.aborted && matched < max && !sink.output.closed) {
       changed = false;
       let more = false;
+      let read = false;
       for (let i = 0; i < inputs.length && matched < max; i++) {
         const { blocks, notices, errors, more: pending } = inputs[i]!.poll(scratch);
         for (const n of notices) notify(n);
         for (const e of errors) report(e);
         for (const b of blocks) if (!show(readers[i]!.matchBlock(b.bytes, b.cut))) break;
         more ||= pending;
+        read ||= blocks.length > 0 || notices.length > 0;
       }
       // Written before the next batch is read: output keeps pace with input, memory stays flat.
       await sink.output.flush(true);
@@ -147,8 +155,9 @@ export async function runFollow(plan: Plan, sink: Sink, report: ErrorReporter, s
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
+      pause = read ? POLL_MS : Math.min(IDLE_POLL_MS, pause * 2);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, POLL_MS);
+        const timer = setTimeout(done, pause);
         function done() {
           clearTimeout(timer);
           if (wake === done) wake = undefined;
