@@ -34,6 +34,19 @@ function quoted(v: unknown): string {
   return typeof v === 'string' ? quoteText(v) : valueText(v);
 }
 
+/**
+ * How much of a line that is not a record human output shows: a 50 MB stack of binary junk,
+ * escaped (`\x00` is four characters) and colored, took over a gigabyte to print. The rest is
+ * counted, and -o raw has it whole.
+ */
+const SHOWN_BYTES = 1 << 20;
+
+function shownText(entry: Entry): string {
+  const length = entry.end - entry.start;
+  if (length <= SHOWN_BYTES) return entry.text();
+  return `${entry.block.toString('utf8', entry.start, entry.start + SHOWN_BYTES)}… (${length - SHOWN_BYTES} more bytes of this line; -o raw shows it whole)`;
+}
+
 export function humanRenderer(opts: RenderOptions): Renderer {
   const t = opts.theme;
   const levelLabels = Array.from({ length: 9 }, (_, i) => t.level[i]!(levelName(i).padEnd(5)));
@@ -88,7 +101,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     render(entry: Entry): string {
       const label = opts.labels ? `${t.label(escapeControl(opts.labels[entry.input] ?? ''))}: ` : '';
       const rec = entry.record;
-      if (!rec) return `${label}${t.dim(escapeControl(entry.text()))}\n`;
+      if (!rec) return `${label}${t.dim(escapeControl(shownText(entry)))}\n`;
       const time = rec.time;
       const level = rec.level;
       const facility = rec.canonical('facility');
