@@ -274,22 +274,30 @@ class GraylogParser {
     return fuzzy === undefined ? { type: 'term', parts } : { type: 'term', parts, fuzzy };
   }
 
-  private phrase(): Value {
+  /**
+   * The text up to the closing `close` (the position moves past it), escapes resolved or, with
+   * `keepEscapes`, kept as written (a regex's own escapes).
+   */
+  private delimited(close: string, unterminated: string, keepEscapes: boolean): string {
     const start = this.pos;
     this.pos++;
     let text = '';
     for (;;) {
       const c = this.src[this.pos];
-      if (c === undefined) this.fail('unterminated phrase: expected \'"\'', start);
+      if (c === undefined) this.fail(unterminated, start);
       if (c === '\\' && this.pos + 1 < this.src.length) {
-        text += this.src[this.pos + 1];
+        text += (keepEscapes ? c : '') + this.src[this.pos + 1];
         this.pos += 2;
         continue;
       }
       this.pos++;
-      if (c === '"') break;
+      if (c === close) return text;
       text += c;
     }
+  }
+
+  private phrase(): Value {
+    const text = this.delimited('"', 'unterminated phrase: expected \'"\'', false);
     if (this.src[this.pos] === '~') {
       this.pos++;
       const m = /^\d+/.exec(this.src.slice(this.pos, this.pos + 16));
@@ -302,20 +310,7 @@ class GraylogParser {
 
   private regex(): Value {
     const start = this.pos;
-    this.pos++;
-    let source = '';
-    for (;;) {
-      const c = this.src[this.pos];
-      if (c === undefined) this.fail("unterminated regex: expected '/'", start);
-      if (c === '\\' && this.pos + 1 < this.src.length) {
-        source += c + this.src[this.pos + 1];
-        this.pos += 2;
-        continue;
-      }
-      this.pos++;
-      if (c === '/') break;
-      source += c;
-    }
+    const source = this.delimited('/', "unterminated regex: expected '/'", true);
     return { type: 'regex', source, start: start + 1 };
   }
 
