@@ -35,11 +35,11 @@ function quoted(v: unknown): string {
 }
 
 /**
- * How much of a line that is not a record human output shows: a 50 MB stack of binary junk,
+ * How much of a line that is not a record human output shows (64 KiB): a 50 MB stack of binary junk,
  * escaped (`\x00` is four characters) and colored, took over a gigabyte to print. The rest is
  * counted, and -o raw has it whole.
  */
-const SHOWN_BYTES = 1 << 20;
+const SHOWN_BYTES = 64 * 1024;
 
 function shownText(entry: Entry): string {
   const length = entry.end - entry.start;
