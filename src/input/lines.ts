@@ -19,6 +19,13 @@ export interface LineLimit {
  */
 export type BlockKind = 'lines' | 'cut' | 'piece' | 'last piece';
 
+/**
+ * Passed through (raw output of every line), a line that runs on past this many bytes goes out in
+ * pieces as it is read, not gathered up to the limit first (/dev/zero held 64 MiB and its copies,
+ * 224 MB; a line that ends under the limit is not reported).
+ */
+const EARLY_PASS = 1 << 20;
+
 const NO_LIMIT: LineLimit = { maxBytes: Infinity, passThrough: false, onOverlong: () => undefined, countLines: false };
 
 /**
@@ -33,8 +40,13 @@ export class LineSplitter {
   private offset = 0;
   /** Newlines before the chunk being split (when counting). */
   private newlines = 0;
-  /** Within a line over the limit: the rest is dropped up to its newline, or passed on. */
-  private overlong: 'cut' | 'pass' | undefined;
+  /**
+   * Within a line over the limit: the rest is dropped up to its newline, or passed on. 'stream':
+   * passed on before it was known to be over the limit (see EARLY_PASS); `streamed` counts it.
+   */
+  private overlong: 'cut' | 'pass' | 'stream' | undefined;
+  private streamed = 0;
+  private streamStart = 0;
   /** What the block just handed out is. */
   kind: BlockKind = 'lines';
 
@@ -68,7 +80,14 @@ export class LineSplitter {
     let from = 0;
     if (this.overlong) {
       const nl = chunk.indexOf(NL);
-      if (this.overlong === 'pass') yield this.hand(nl < 0 ? chunk : chunk.subarray(0, nl + 1), nl < 0 ? 'piece' : 'last piece');
+      if (this.overlong === 'stream') {
+        this.streamed += nl < 0 ? chunk.length : nl;
+        if (this.streamed > this.limit.maxBytes) {
+          this.limit.onOverlong(this.streamStart, this.limit.countLines ? this.newlines + 1 : undefined);
+          this.overlong = 'pass';
+        }
+      }
+      if (this.overlong !== 'cut') yield this.hand(nl < 0 ? chunk : chunk.subarray(0, nl + 1), nl < 0 ? 'piece' : 'last piece');
       if (nl < 0) return;
       this.overlong = undefined;
       from = nl + 1;
@@ -82,6 +101,16 @@ export class LineSplitter {
       from = headEnd + 1;
     }
     if (lastNl < from) {
+      const bytes = this.pending.bytes + chunk.length - from;
+      if (this.limit.passThrough && bytes > EARLY_PASS) {
+        // Passed on whole anyway: what is gathered goes out now, and the rest as it comes.
+        this.streamStart = this.offset + from - this.pending.bytes;
+        this.streamed = bytes;
+        this.overlong = 'stream';
+        for (const p of this.pending.take()) yield this.hand(p, 'piece');
+        yield this.hand(chunk.subarray(from), 'piece');
+        return;
+      }
       if (chunk.length > from) this.pending.add(chunk.subarray(from));
       return;
     }
@@ -124,7 +153,7 @@ export class LineSplitter {
   /** The input's last line when it has no newline. */
   *end(): Generator<Buffer> {
     // A line passed through in pieces ends here, without a newline.
-    if (this.overlong === 'pass') yield this.hand(Buffer.alloc(0), 'last piece');
+    if (this.overlong === 'pass' || this.overlong === 'stream') yield this.hand(Buffer.alloc(0), 'last piece');
     this.overlong = undefined;
     if (this.pending.bytes) yield this.hand(this.pending.join(Buffer.alloc(0)), 'lines');
   }
