@@ -161,11 +161,13 @@ export class LineSplitter {
 
 /**
  * The start of a line that runs on past the chunk it began in, copied (chunks may be read
- * buffers that get reused): pieces joined once at its end; past a sixteenth of the limit, one
- * buffer of the limit's size, so that a line cut at the limit is never held twice (a gzip bomb
- * with the default 64 MiB peaked at 220 MB RSS with pieces, then their copy; switching at half
- * the limit, /dev/zero peaked at 157 MB, at a sixteenth 125 MB: only the pages written count).
+ * buffers that get reused): pieces joined once at its end; past half the limit (at most 4 MiB),
+ * one buffer of the limit's size, so that a line cut at the limit is never held twice (a gzip
+ * bomb with the default 64 MiB peaked at 220 MB RSS with pieces, then their copy; switching at
+ * half of 64 MiB, /dev/zero peaked at 157 MB, at 4 MiB 125 MB: only the pages written count).
  */
+const SWITCH_BYTES = 4 << 20;
+
 class PendingLine {
   private pieces: Buffer[] = [];
   private whole: Buffer | undefined;
@@ -180,7 +182,7 @@ class PendingLine {
     }
     this.pieces.push(Buffer.from(b));
     this.bytes += b.length;
-    if (this.bytes > this.maxBytes / 16 && Number.isFinite(this.maxBytes)) {
+    if (this.bytes > Math.min(this.maxBytes / 2, SWITCH_BYTES) && Number.isFinite(this.maxBytes)) {
       this.whole = Buffer.allocUnsafe(this.maxBytes + 1);
       let at = 0;
       for (const p of this.pieces) at += p.copy(this.whole, at);
