@@ -56,7 +56,7 @@ describe('renderers', () => {
   it('human in color styles the level and labels the input', () => {
     const out = render('human', LINES.slice(0, 1), { color: true, theme: colored, labels: ['api'] });
     expect(out).toContain('\x1b[33mWARN \x1b[39m');
-    expect(out.startsWith('\x1b[35m\x1b[1mapi\x1b[22m\x1b[39m: ')).toBe(true);
+    expect(out.startsWith('\x1b[37m\x1b[1mapi\x1b[22m\x1b[39m: ')).toBe(true); // 'api' hashes to white
   });
 
   it('raw keeps bytes, adding a newline only between a last line without one and more output', () => {
@@ -129,5 +129,19 @@ describe('table rows past the first block', () => {
     const table = new Table({ chars: { ...chars, middle: '  ' }, colWidths: widths, wordWrap: false, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
     table.push(cells);
     expect(layoutRow(cells, widths)).toBe(`${table.toString().trimEnd()}\n`);
+  });
+});
+
+describe('labels in color', () => {
+  it('each host keeps one color, whatever file of it and in every run; hosts differ', async () => {
+    const t = await makeTheme(true);
+    const code = (s: string) => /^(\x1b\[[0-9;]*m)+/.exec(t.label(s))![0];
+    expect(code('api1')).toBe(code('api1:current'));
+    expect(code('api1')).toBe(code('api1:web/current'));
+    expect(code('api1')).toBe(code('api1'));
+    const colors = new Set(['api1', 'api2', 'api3', 'db1', 'db2', 'web1'].map(code));
+    expect(colors.size).toBeGreaterThan(2);
+    expect(t.label('api1')).toMatch(/^\x1b\[[0-9;m\x1b[]*api1\x1b\[/);
+    expect(PLAIN.label('api1')).toBe('api1');
   });
 });
