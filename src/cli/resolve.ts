@@ -7,6 +7,7 @@ import { parseUserTime, zoneFormatter } from '../record/time.js';
 import { and, field, or, str, type Expr } from '../query/ast.js';
 import { compileExpr, type Predicate } from '../query/compile.js';
 import { graylogExpr } from '../query/graylog-expr.js';
+import { escapeRegex } from '../query/regex.js';
 import { parseExpr } from '../query/parser.js';
 import type { FieldSpec, OutputMode, RenderOptions } from '../render/renderer.js';
 import { makeTheme } from '../render/theme.js';
@@ -134,10 +135,6 @@ function maxLineBytes(args: ParsedArgs): number {
 
 function list(v: unknown): string[] {
   return v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function facilityExpr(name: string): Expr {

@@ -1,6 +1,7 @@
 import { QuerySyntaxError } from '../errors.js';
 import { and, not, or, type Expr, type FieldOperand, type Operand, type Span } from './ast.js';
 import { parseGraylog, type GNode, type TermPart, type Value } from './graylog.js';
+import { escapeRegex } from './regex.js';
 
 /**
  * Graylog's field semantics, as a `-q` expression (so every fast path, output and mode applies,
@@ -43,8 +44,6 @@ function targetOf(name: string | undefined, start: number): Target {
   }
 }
 
-/** Escapes what is syntax in a regex (only that: with the u flag, any other escape is an error). */
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const isWordChar = (c: string): boolean => /[\p{L}\p{N}]/u.test(c);
 
 function compare(op: '==' | '<' | '<=' | '>' | '>=' | '~', left: Operand, right: Operand, start: number): Expr {

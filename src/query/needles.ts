@@ -1,3 +1,5 @@
+import { escapeRegex } from './regex.js';
+
 /**
  * Where the next line that can match starts: the first place at or after a position where any of
  * the prefilter's needles occurs in a block.
@@ -14,7 +16,6 @@ export interface HitFinder {
  */
 const MANY = 8;
 
-const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const alternations = new WeakMap<readonly Buffer[], RegExp>();
 
 /** Each needle searched natively, remembering its next occurrence so a block is scanned once per needle. */

@@ -24,6 +24,11 @@ setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks'
 // Allows the `l` flag, used only to ask V8 whether its linear engine can run a pattern.
 setFlagsFromString('--enable-experimental-regexp-engine');
 
+/** Text as a regex that matches it literally (only syntax characters escaped: the u flag refuses others). */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 /** What a compiled user pattern offers: RegExp, the RE2 wrapper and the glob matcher alike. */
 export interface TextMatcher {
   test(text: string): boolean;
