@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExpr } from '../../src/query/parser.js';
 import { peekField, peekLevel, peekTime, UNSURE_VALUE } from '../../src/query/peek.js';
 import { derivePrefilter, needlesFor } from '../../src/query/prefilter.js';
+import { levelOf } from '../../src/record/levels.js';
 
 const peek = (s: string) => peekLevel(Buffer.from(s), 0, Buffer.byteLength(s));
 
@@ -85,6 +86,18 @@ describe('peekTime reads the canonical time from bytes, or says it is unsure', (
 
   it('a docker line is unsure for the level too: its record is the inner object', () => {
     expect(peek('{"log":"{\\"level\\":\\"error\\"}","stream":"stdout","level":"info"}')).toBe(undefined);
+    // An empty inner object has no backslash; a brace spelled \u007b has no `"{`.
+    expect(peek('{"log":"{}\\n","stream":"stdout","level":"info"}')).toBe(undefined);
+    expect(peek('{"log":"{ }","stream":"stdout","level":"info"}')).toBe(undefined);
+    expect(peek('{"level":"info","stream":"stdout","log":"\\u007b\\"level\\":50}"}')).toBe(undefined);
+    expect(peek('{"stream":"stdout","level":"info","log":"{\\"level\\":50}"}')).toBe(undefined);
+  });
+
+  it('reads the level past nested objects after it and strings that do not start with a brace', () => {
+    expect(peek('{"level":"warn","msg":"a {b} c","h":{"x":{"y":1}},"log":"plain"}')).toBe(levelOf('warn'));
+    expect(peek('{"level":30,"q":"SELECT \\"name\\" FROM t"}')).toBe(levelOf(30));
+    expect(peek('{"h":{"level":10},"level":30}')).toBe(undefined);
+    expect(peek('{"msg":"{","level":30}')).toBe(undefined);
   });
 });
 
