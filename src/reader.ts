@@ -8,7 +8,7 @@ import { hitFinder } from './query/needles.js';
 import { derivePrefilter, type LineTest } from './query/prefilter.js';
 import type { Plan } from './cli/resolve.js';
 
-const NL = 0x0a;
+const NL = 0x0a, OPEN = 0x7b;
 
 /** What each input's reader needs, fixed for the run. */
 export interface MatchContext {
@@ -68,6 +68,9 @@ export class InputReader {
     const out: Entry[] = [];
     const filtering = plan.predicate !== undefined;
     const keepInvalid = !filtering || plan.invalid === 'show';
+    // A line without a `{` is no record, and records are all that is kept here: a block without
+    // one is passed over whole (2-byte lines went through one at a time at 16 MB/s).
+    if (plan.fastPaths && !keepInvalid && !keepAll && !countLines && block.indexOf(OPEN) < 0) return out;
     const visit = (s: number, e: number, next: number): boolean | void => {
       if (this.failed) return false;
       if (countLines) this.lineNo++;

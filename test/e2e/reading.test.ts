@@ -210,3 +210,25 @@ describe('exit status and pipes (issue 2)', () => {
     expect(out).toBe('INFO  line 0\nINFO  line 1\nstatus=0\n');
   });
 });
+
+describe('blocks of text without a record are passed over whole (issue 16)', () => {
+  // 300 KB of 2-byte lines (blocks of 128 KB with no `{`), a record, then more of them.
+  const file = join(tmp, 'tiny-lines.log');
+  const filler = 'y\n'.repeat(150_000);
+  const record = '{"level":3,"short_message":"found it","host":"a"}';
+  writeFileSync(file, `${filler}${record}\n${filler}${record.replace('3', '6')}\n${filler}`);
+
+  it('a filter still finds the records between them, and counts only those', async () => {
+    expect((await runChainsaw(['-c', '-l', 'warn', file])).stdout).toBe('1\n');
+    expect((await runChainsaw(['-l', 'warn', '-o', 'raw', file])).stdout).toBe(`${record}\n`);
+    expect((await runChainsaw(['-c', '-q', 'host == "a"', file])).stdout).toBe('2\n');
+  });
+
+  it('lines that are not records still count where they are shown: -v, --invalid show, --strict', async () => {
+    expect((await runChainsaw(['-c', '-v', '-l', 'warn', file])).stdout).toBe(`${450_000 + 1}\n`);
+    expect((await runChainsaw(['-c', '--invalid', 'show', '-l', 'warn', file])).stdout).toBe(`${450_000 + 1}\n`);
+    const strict = await runChainsaw(['--strict', '-l', 'warn', file]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('tiny-lines.log:1: not a JSON object');
+  });
+});
