@@ -16,6 +16,10 @@ export interface HitFinder {
  */
 const MANY = 8;
 
+const NL = 0x0a;
+/** The most of a block decoded for the alternation at once. */
+const PIECE = 48 * 1024;
+
 const alternations = new WeakMap<readonly Buffer[], RegExp>();
 
 /** Each needle searched natively, remembering its next occurrence so a block is scanned once per needle. */
@@ -34,29 +38,97 @@ function nativeFinder(block: Buffer, needles: readonly Buffer[]): HitFinder {
   };
 }
 
+/**
+ * The needles as one pattern that branches only where they differ (`\.rh-(?:Z[0-9a-z]|Qx…)`):
+ * V8 then tests the common start once, not once per needle (4,000 transaction ids, 354 MB:
+ * 0.54 s as a flat alternation, 0.42 s so). Only where a match starts is used, so a needle that
+ * another one extends ends the branch.
+ */
+export function triePattern(words: readonly string[]): string {
+  type Node = Map<string, Node | null>;
+  const root: Node = new Map();
+  for (const w of words) {
+    let node = root;
+    for (const ch of w) {
+      let next = node.get(ch);
+      if (!next) node.set(ch, (next = new Map()));
+      node = next;
+    }
+    node.set('', null);
+  }
+  const emit = (node: Node): string => {
+    if (node.has('')) return '';
+    const leaves: string[] = [];
+    const branches: string[] = [];
+    for (const [ch, child] of node) {
+      const rest = emit(child!);
+      if (rest === '') leaves.push(escapeRegex(ch));
+      else branches.push(escapeRegex(ch) + rest);
+    }
+    const leafClass = leaves.length > 1 ? `[${leaves.map((c) => (c === ']' || c === '^' || c === '-' ? `\\${c}` : c)).join('')}]` : leaves[0];
+    const alts = leafClass === undefined ? branches : [leafClass, ...branches];
+    return alts.length === 1 ? alts[0]! : `(?:${alts.join('|')})`;
+  };
+  return emit(root);
+}
+
 function alternationFinder(block: Buffer, needles: readonly Buffer[]): HitFinder {
   let re = alternations.get(needles);
   if (!re) {
-    // Of two needles at one place either is a hit: only where a match starts is used.
-    const sources = [...new Set(needles.map((n) => n.toString('latin1')))].map(escapeRegex);
-    re = new RegExp(sources.join('|'), 'g');
+    re = new RegExp(triePattern(needles.map((n) => n.toString('latin1'))), 'g');
     alternations.set(needles, re);
   }
-  const text = block.toString('latin1');
   const alt = re;
+  // The block is decoded a piece at a time, cut at line ends (no needle holds a newline, so no
+  // match is cut): a string of a whole 128 KB block is a large object, and those cost a tenth
+  // of the run in garbage collection.
+  let base = 0;
+  let text = '';
   let last = -2;
   return {
     next(from) {
       if (last >= from) return last;
-      alt.lastIndex = from;
-      const m = alt.exec(text);
-      last = m ? m.index : -1;
-      return last;
+      for (;;) {
+        if (from >= block.length) return (last = -1);
+        if (from < base || from >= base + text.length) {
+          let end = Math.min(block.length, from + PIECE);
+          if (end < block.length) {
+            const nl = block.lastIndexOf(NL, end - 1);
+            end = nl >= from ? nl + 1 : block.indexOf(NL, end) + 1 || block.length;
+          }
+          base = from;
+          text = block.toString('latin1', from, end);
+        }
+        alt.lastIndex = from - base;
+        const m = alt.exec(text);
+        if (m) return (last = base + m.index);
+        from = base + text.length;
+      }
     },
   };
 }
 
 /** The finder for a block: native searches for a few needles, one alternation for many. */
 export function hitFinder(block: Buffer, needles: readonly Buffer[]): HitFinder {
-  return needles.length > MANY ? alternationFinder(block, needles) : nativeFinder(block, needles);
+  if (needles.length <= MANY) return nativeFinder(block, needles);
+  let split = splits.get(needles);
+  if (!split) {
+    split = { short: needles.filter((n) => n.length < 3), long: needles.filter((n) => n.length >= 3) };
+    splits.set(needles, split);
+  }
+  if (split.short.length === 0) return alternationFinder(block, split.long);
+  // Short needles (the `\u` every text needle brings) are searched natively: in the pattern
+  // they would be one more branch at its root, where V8 skips ahead by the common start
+  // (the ids' regex ran 160 ms with `|\\u`, 92 ms without).
+  const short = nativeFinder(block, split.short);
+  const long = alternationFinder(block, split.long);
+  return {
+    next(from) {
+      const a = short.next(from);
+      const b = long.next(from);
+      return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    },
+  };
 }
+
+const splits = new WeakMap<readonly Buffer[], { short: readonly Buffer[]; long: readonly Buffer[] }>();

@@ -198,7 +198,14 @@ export interface TimeContext {
   readonly local: boolean;
 }
 
+/** Each filter's prefilter, made once: the run asks whether to use threads, then reads with it. */
+const derived = new WeakMap<Expr, { time: TimeContext | undefined; prefilter: Prefilter }>();
+
 export function derivePrefilter(e: Expr | undefined, time?: TimeContext): Prefilter {
   if (!e) return { needles: undefined, test: undefined };
-  return { needles: requirement(e)?.needles, test: lineTest(e, time) };
+  const known = derived.get(e);
+  if (known && known.time === time) return known.prefilter;
+  const prefilter = { needles: requirement(e)?.needles, test: lineTest(e, time) };
+  derived.set(e, { time, prefilter });
+  return prefilter;
 }

@@ -25,6 +25,19 @@ describe('hitFinder', () => {
     ), { numRuns: 500 });
   });
 
+  it('many needles sharing starts (one branching pattern) over regex syntax, ranges and classes', () => {
+    const alphabet = Buffer.from('a-z]^\\[.0|');
+    const pick = (a: Uint8Array) => Buffer.from(a.map((b) => alphabet[b % alphabet.length]!));
+    fc.assert(fc.property(
+      fc.uint8Array({ maxLength: 300 }).map(pick),
+      fc.array(fc.uint8Array({ minLength: 1, maxLength: 5 }).map(pick), { minLength: 9, maxLength: 60 }),
+      (block, needles) => {
+        const finder = hitFinder(block, needles);
+        for (let from = 0; from <= block.length; from += 5) expect(finder.next(from)).toBe(firstHit(block, needles, from));
+      },
+    ), { numRuns: 500 });
+  });
+
   it('reads needles as bytes: UTF-8 and regex syntax are searched literally', () => {
     const needles = ['a.c', 'café', '(x|y)', '\\u00e9', ...Array.from({ length: 10 }, (_, i) => `n${i}`)].map((s) => Buffer.from(s));
     const block = Buffer.from('abc\nxx café\n(x|y) and \\u00e9\n');
