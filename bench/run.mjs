@@ -161,6 +161,7 @@ async function measureIdle(side, appendTo, line) {
   let exited = null;
   child.stdout.on('data', (b) => { bytes += b.length; lastOut = Date.now(); });
   child.stderr.on('data', (b) => { stderr = (stderr + b).slice(-500); });
+  child.on('error', (e) => { exited = { code: e.message }; });
   const gone = new Promise((r) => child.on('exit', (code, signal) => { exited = { code, signal }; r(); }));
   const alive = () => { if (exited) throw new Error(`${side.label} ended (${exited.code ?? exited.signal}): ${stderr}`); };
   try {
