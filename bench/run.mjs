@@ -425,6 +425,9 @@ async function main() {
     let fleet;
     if (sides.some((x) => x.argv.includes('HOSTLOG'))) ({ sides, fleet } = await hostsFleet(sides, gelf));
     process.stderr.write(`${s.name} …\n`);
+    // The inputs read once before the first run, so that it finds them in the page cache like the others.
+    const inputs = [...new Set(sides.flatMap((x) => x.argv.slice(1)).filter((a) => a.startsWith('/') && existsSync(a) && statSync(a).isFile() && statSync(a).size > 1e6))];
+    if (inputs.length) execFileSync('cat', inputs, { stdio: 'ignore' });
     let measured;
     try {
       if (s.idle) {
