@@ -271,6 +271,8 @@ const within = (side, ref, bound) => ({ name: `${side} ÷ ${ref}`, unit: '×', o
 const mbps = (side, bound) => ({ name: `${side} MB/s`, unit: ' MB/s', op: '>=', bound, value: (s) => s[side]?.mbPerS ?? null });
 const rss = (side, bound) => ({ name: `${side} peak RSS`, unit: ' MB', op: '<=', bound, value: (s) => s[side]?.peakRssMb ?? null });
 const cpu = (side, bound) => ({ name: `${side} CPU`, unit: '% of a core', op: '<', bound, value: (s) => s[side]?.cpuPct ?? null });
+/** How long a line appended after the idle window took to come out (not within 5 s: Infinity): a follower that stopped following looks idle too. */
+const woke = (side, bound) => ({ name: `${side} line appended after it, out in`, unit: ' s', op: '<=', bound, value: (s) => (s[side] && !s[side].skipped ? s[side].newLineS ?? Infinity : null) });
 
 function judge(checks, bySide) {
   const results = checks.map((k) => {
@@ -344,7 +346,7 @@ async function main() {
       checks: [mbps('-c -l warn', 50), mbps('-o raw')] },
     { name: 'idle-follow', what: 'chainsaw -F on 1,000 small GELF files, idle: CPU (user+sys, /proc/PID/stat) over 10 s after a 2 s settle (follow: one thread whatever -j)', target: '< 2% of a core', input: null, idle: true,
       sides: [{ label: 'chainsaw -F', argv: [CHAINSAW, '-F', 'FOLLOW'] }, { label: 'tail -F', argv: ['tail', '-q', '-F', 'FOLLOW'] }],
-      checks: [cpu('chainsaw -F', 2), cpu('tail -F')] },
+      checks: [cpu('chainsaw -F', 2), cpu('tail -F'), woke('chainsaw -F', 2)] },
     { name: 'tail', what: 'chainsaw -n 20 -l err', target: '<= 5% of a full scan', input: gelf,
       sides: [{ label: 'chainsaw -n 20', argv: [CHAINSAW, '-n', '20', '-l', 'err', gelf] }, { label: 'full scan -l err', argv: [CHAINSAW, '-l', 'err', gelf] }],
       checks: [within('chainsaw -n 20', 'full scan -l err', 0.05)] },
@@ -456,7 +458,7 @@ async function main() {
   writeFileSync(opt.out, `${JSON.stringify({ env, rows }, null, 2)}\n`);
   const fmt = (x, d = 2) => (x === null || x === undefined ? '—' : x.toFixed(d));
   const cell = (x) => String(x).replace(/\|/g, '\\|');
-  const judged = (k) => `${k.name} = ${k.value === null ? '—' : `${fmt(k.value, k.unit === '×' ? 2 : 1)}${k.unit}`}${k.bound === undefined ? '' : ` (${k.op} ${k.bound}: ${k.met === null ? '—' : k.met ? 'yes' : 'NO'})`}`;
+  const judged = (k) => `${k.name} = ${k.value === null ? '—' : `${fmt(k.value, k.unit === '×' || k.unit === ' s' ? 2 : 1)}${k.unit}`}${k.bound === undefined ? '' : ` (${k.op} ${k.bound}: ${k.met === null ? '—' : k.met ? 'yes' : 'NO'})`}`;
   const out = ['| scenario | side | median wall s | MB/s | peak RSS MB | × first side | target | measured | met |', '|---|---|---:|---:|---:|---:|---|---|---|'];
   for (const r of rows) {
     r.sides.forEach((x, k) => {
