@@ -14,6 +14,11 @@ export class Entry {
   sortTime = 0;
   /** A piece of a line longer than --max-line-bytes, passed through whole: the line goes on in the next entry. */
   continues = false;
+  /**
+   * Whole lines of printable ASCII, none a record, taken as one entry where each would be shown
+   * as it is (human output without color): the block's lines, [start, next).
+   */
+  plainRun = false;
   /** The first --max-line-bytes of a longer line: never a record, whatever those bytes are. */
   private cut = false;
 

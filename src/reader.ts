@@ -24,8 +24,35 @@ export interface MatchContext {
    * first bytes: raw output of every line in input order, where nothing else looks at it.
    */
   readonly passLong: boolean;
+  /**
+   * Every line is shown, and one that is not a record is shown as it is when it is printable
+   * ASCII: a block of such lines may go on as one entry (see plainRun).
+   */
+  readonly passPlain: boolean;
   /** Where a line longer than --max-line-bytes is reported (once per input), and a directory's unreadable files. */
   readonly report: ErrorReporter | undefined;
+}
+
+/** The longest line human output shows whole (render/human.ts). */
+const SHOWN_LINE = 64 * 1024;
+
+/**
+ * Whether a block is whole lines of printable ASCII (no control character, so nothing to
+ * escape; no `{`, so no record), none longer than human output shows whole.
+ */
+function isPlainRun(block: Buffer): boolean {
+  if (block.length === 0 || block[block.length - 1] !== NL || block.indexOf(OPEN) >= 0) return false;
+  let lineStart = 0;
+  for (let i = 0; i < block.length; i++) {
+    const c = block[i]!;
+    if (c === NL) {
+      if (i - lineStart > SHOWN_LINE) return false;
+      lineStart = i + 1;
+    } else if (c < 0x20 || c > 0x7e) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -108,6 +135,16 @@ export class InputReader {
     return out;
   }
 
+  /** The entries of a block of whole lines; plain text shown as it is goes as one entry (2-byte lines ran at 4 MB/s one by one). */
+  lineEntries(block: Buffer): Entry[] {
+    if (this.ctx.passPlain && this.ctx.plan.fastPaths && isPlainRun(block)) {
+      const run = new Entry(block, 0, block.length - 1, block.length, this.index, this.ctx.plan.aliases);
+      run.plainRun = true;
+      return [run];
+    }
+    return this.matchBlock(block);
+  }
+
   private stamp(entry: Entry): void {
     const t = entry.record?.time;
     entry.sortTime = t ?? this.lastTime;
@@ -131,7 +168,8 @@ export class InputReader {
       const end = block[block.length - 1] === NL ? block.length - 1 : block.length;
       return [new Entry(block, 0, end, block.length, this.index, this.ctx.plan.aliases)];
     }
-    if (kind === 'lines' || kind === 'cut') return this.matchBlock(block, kind === 'cut');
+    if (kind === 'lines') return this.lineEntries(block);
+    if (kind === 'cut') return this.matchBlock(block, true);
     // A piece of a line passed through whole: shown as it comes, never parsed.
     const nl = block.length > 0 && block[block.length - 1] === NL ? block.length - 1 : block.length;
     const piece = new Entry(block, 0, kind === 'piece' ? block.length : contentEnd(block, 0, nl), block.length, this.index, this.ctx.plan.aliases);
@@ -204,10 +242,16 @@ export class InputReader {
   }
 }
 
+/** Human output of every line of one input, without color: a line that is not a record is shown as it is. */
+export function showsPlainAsIs(plan: Plan): boolean {
+  return plan.output === 'human' && !plan.render.color && !plan.render.labels && !plan.predicate && !plan.strict && !plan.count
+    && !plan.stats && plan.maxCount === undefined && !plan.context && plan.tail === undefined && plan.inputs.length === 1;
+}
+
 /** The reader context for a plan: its byte prefilter, and whether context and merge need every line's record. */
-export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean; passLong?: boolean; report?: ErrorReporter }): MatchContext {
+export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean; passLong?: boolean; passPlain?: boolean; report?: ErrorReporter }): MatchContext {
   // --strict looks at every line: a prefilter would pass over the ones that are not records.
   const prefilter = plan.fastPaths && plan.invalid !== 'show' && !plan.strict ? derivePrefilter(plan.expr, plan) : { needles: undefined, test: undefined };
-  return { plan, needles: prefilter.needles, test: prefilter.test, passLong: opts.passLong ?? false, report: opts.report, keepAll: opts.keepAll, needTime: opts.needTime };
+  return { plan, needles: prefilter.needles, test: prefilter.test, passLong: opts.passLong ?? false, passPlain: opts.passPlain ?? false, report: opts.report, keepAll: opts.keepAll, needTime: opts.needTime };
 }
 

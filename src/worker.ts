@@ -8,7 +8,7 @@ import { lineBlocks } from './input/lines.js';
 import { plainFileRuns, type ChunkOptions } from './input/source.js';
 import { Output } from './output.js';
 import type { FromWorker, PlanInput, ToWorker } from './parallel.js';
-import { InputReader, matchContext } from './reader.js';
+import { InputReader, matchContext, showsPlainAsIs } from './reader.js';
 import { makeRenderer } from './render/index.js';
 
 const NL = 0x0a;
@@ -22,7 +22,7 @@ const plan = await resolvePlan(parseArgs(input.words), {
   stdoutColumns: input.stdoutColumns, aliases: input.aliases, now: input.now,
 });
 const renderer = plan.count ? undefined : makeRenderer(plan.output, plan.render);
-const reader = new InputReader(plan.inputs[0]!, 0, matchContext(plan, { keepAll: false, needTime: false }));
+const reader = new InputReader(plan.inputs[0]!, 0, matchContext(plan, { keepAll: false, needTime: false, passPlain: showsPlainAsIs(plan) }));
 const path = plan.inputs[0]!.name;
 // One descriptor for the worker's life: its segments are read from it, not by path each time.
 const fd = openSync(path, 'r');
@@ -79,7 +79,7 @@ async function runSegment(msg: ToWorker): Promise<void> {
   }));
   let matched = 0;
   for await (const block of segmentBlocks(msg.start, msg.end)) {
-    for (const e of reader.matchBlock(block)) {
+    for (const e of reader.lineEntries(block)) {
       matched++;
       if (renderer) out.write(renderer.render(e));
     }

@@ -98,7 +98,9 @@ export function humanRenderer(opts: RenderOptions): Renderer {
   }
 
   return {
-    render(entry: Entry): string {
+    render(entry: Entry): string | Buffer {
+      // Lines of printable text, no record among them, taken together by the reader: as they are.
+      if (entry.plainRun) return entry.block.subarray(entry.start, entry.next);
       const label = opts.labels ? `${t.label(escapeControl(opts.labels[entry.input] ?? ''))}: ` : '';
       const rec = entry.record;
       if (!rec) return `${label}${t.dim(escapeControl(shownText(entry)))}\n`;

@@ -232,3 +232,39 @@ describe('blocks of text without a record are passed over whole (issue 16)', () 
     expect(strict.stderr).toContain('tiny-lines.log:1: not a JSON object');
   });
 });
+
+describe('plain text shown as it is goes through a block at a time (issue 16)', () => {
+  const text = 'y\n'.repeat(100_000);
+  const record = '{"level":40,"msg":"a record among the text","time":"2011-12-26T09:00:00Z"}';
+  const long = `${'x'.repeat(70 * 1024)}\n`;
+  const inputs: [string, string][] = [
+    ['only text', text],
+    ['text, a record, text', `${text}${record}\n${text}`],
+    ['a line past what human output shows whole', `${text}${long}${text}`],
+    ['a control character and a tab', `${text}bell\x07 and\ttab\n${text}`],
+    ['UTF-8 text', `${text}café ünïcode\n${text}`],
+    ['no final newline', `${text}last`],
+    ['CRLF', 'y\r\n'.repeat(100_000)],
+  ];
+
+  it.each(inputs)('%s: human output as one line at a time gives it, from a file and a pipe', async (name, content) => {
+    const file = join(tmp, `plain-${name.replace(/\W+/g, '-')}.log`);
+    writeFileSync(file, content);
+    const slow = await runChainsaw([file], { env: { CHAINSAW_NO_FASTPATH: '1' } });
+    for (const args of [[file], ['-j', '1', file], ['-j', '2', file]]) {
+      const r = await runChainsaw(args, { env: { CHAINSAW_NO_FASTPATH: undefined } });
+      expect(r.stdoutBytes.equals(slow.stdoutBytes)).toBe(true);
+      expect(r.code).toBe(0);
+    }
+    const piped = await runChainsaw([], { stdin: content, env: { CHAINSAW_NO_FASTPATH: undefined } });
+    expect(piped.stdoutBytes.equals(slow.stdoutBytes)).toBe(true);
+  });
+
+  it('text with no record is shown byte for byte, and with colors each line is dimmed as before', async () => {
+    const file = join(tmp, 'plain-only.log');
+    writeFileSync(file, text);
+    expect((await runChainsaw([file])).stdoutBytes.equals(Buffer.from(text))).toBe(true);
+    const colored = await runChainsaw(['--color', 'always', file], { env: { NO_COLOR: undefined } });
+    expect(colored.stdout.split('\n')[0]).toBe('\x1b[2my\x1b[22m');
+  });
+});
