@@ -23,17 +23,11 @@ class NextHit {
   private buf: Buffer | undefined;
   private searchedFrom = 0;
   private at = -1;
-  /** A byte is searched by indexOf here, not through a closure: the call stays monomorphic. */
-  private readonly byte: number;
-  private readonly search: Search;
+  private constructor(private readonly search: Search) {}
 
-  private constructor(needle: Buffer | number) {
-    this.byte = typeof needle === 'number' ? needle : -1;
-    this.search = typeof needle === 'number' ? () => -1 : searchFor(needle);
-  }
-
+  /** A byte, or a needle found by its rarest byte. */
   static of(needle: Buffer | number): NextHit {
-    return new NextHit(needle);
+    return new NextHit(searchFor(typeof needle === 'number' ? Buffer.from([needle]) : needle));
   }
 
   find(buf: Buffer, from: number): number {
@@ -41,7 +35,7 @@ class NextHit {
     if (!valid) {
       this.buf = buf;
       this.searchedFrom = from;
-      this.at = this.byte >= 0 ? buf.indexOf(this.byte, from) : this.search(buf, from);
+      this.at = this.search(buf, from);
     }
     return this.at;
   }
