@@ -19,6 +19,9 @@ const RUNS: [string, string[]][] = [
   ['human output of a filter no prefilter narrows', ['-q', 'exists(accountId)']],
   ['-c of a filter on a nested field', ['-c', '-q', 'not exists(headers.accept)']],
   ['logfmt with -k', ['-o', 'logfmt', '-k', 'time,level,message,txnId']],
+  ['human output of every line, colored', ['--color', 'always']],
+  ['csv', ['-o', 'csv']],
+  ['tsv with -k', ['-o', 'tsv', '-k', 'time,host,message']],
 ];
 
 // With the fast paths off (the suite's second pass) no run takes the worker path: nothing to compare.
