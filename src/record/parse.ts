@@ -78,5 +78,5 @@ export function parseLine(buf: Buffer, start: number, end: number, aliases: Alia
   if (!isObject(obj)) return undefined;
   const docker = unwrapDocker(obj);
   if (docker) return new LogRecord(docker.inner, aliases, prefix.time, docker.docker);
-  return new LogRecord(obj, aliases, prefix.time, undefined, text);
+  return new LogRecord(obj, aliases, prefix.time, undefined, text, last + 1 - prefix.jsonStart);
 }

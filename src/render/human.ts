@@ -1,7 +1,6 @@
 import type { Entry } from '../entry.js';
 import { levelName } from '../record/levels.js';
 import { walk, type LogRecord } from '../record/record.js';
-import type { CanonicalField } from '../record/shapes.js';
 import { formatTime } from '../record/time.js';
 import { escapeControl, escapeControlKeepTabs } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
@@ -19,15 +18,34 @@ function isFormatKey(rec: LogRecord, key: string): boolean {
   return (key === 'version' && Object.hasOwn(o, 'short_message')) || (key === 'v' && Object.hasOwn(o, 'msg') && o.v === 0);
 }
 
-/** Canonical fields the line itself shows; their source keys are not repeated as key=value. txnId is. */
-const SHOWN_IN_LINE: readonly CanonicalField[] = ['time', 'level', 'message', 'facility', 'host'];
 
 const same = (s: string): string => s;
 
 const BARE = /^[^\s="\\]+$/;
 
+/**
+ * Whether text can stand bare as a value (`BARE`: not empty, no whitespace, `=`, `"` or
+ * backslash), read by char codes: most values are short ASCII, where a loop beats a regex call.
+ */
+export function isBare(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20) {
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return false;
+    } else if (c === 0x22 || c === 0x3d || c === 0x5c) {
+      return false;
+    } else if (c >= 0x80) {
+      // Unicode whitespace (U+00A0, U+2028, U+3000, ...): the regex knows them all.
+      return BARE.test(s);
+    }
+  }
+  return true;
+}
+
 /** Text as a key=value value: bare when it can be, else JSON-quoted. */
-const quoteText = (s: string): string => (BARE.test(s) ? s : JSON.stringify(s));
+const quoteText = (s: string): string => (isBare(s) ? s : JSON.stringify(s));
 
 /** A raw value: strings quoted when needed, numbers, booleans and objects as they print. */
 function quoted(v: unknown): string {
@@ -76,7 +94,7 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     return undefined;
   }
 
-  function extras(rec: LogRecord, skipTop: readonly (string | null)[]): string {
+  function extras(rec: LogRecord, stackKey: string | undefined): string {
     const esc = rec.plain ? same : escapeControl;
     let out = '';
     if (opts.fields) {
@@ -87,19 +105,29 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       }
       return out;
     }
-    const gelf = Object.hasOwn(rec.obj, 'short_message');
-    for (const key of Object.keys(rec.obj)) {
-      if (skipTop.includes(key) || isFormatKey(rec, key)) continue;
-      const v = rec.obj[key];
+    // Canonical fields the line itself shows; their source keys are not repeated as key=value. txnId is.
+    const time = rec.sourceOf('time');
+    const level = rec.sourceOf('level');
+    const message = rec.sourceOf('message');
+    const facility = rec.sourceOf('facility');
+    const host = rec.sourceOf('host');
+    const o = rec.obj;
+    const gelf = Object.hasOwn(o, 'short_message');
+    for (const key of Object.keys(o)) {
+      if (key === time || key === level || key === message || key === facility || key === host || key === stackKey || isFormatKey(rec, key)) continue;
+      const v = o[key];
       if (v === null && key === 'full_message') continue;
       out += keyLabel(key, gelf) + esc(quoted(v));
     }
     return out;
   }
 
+  // Each input's label as shown, made once.
+  const inputLabels = opts.labels?.map((l) => `${t.label(escapeControl(l))}: `);
+
   return {
     render(entry: Entry): string {
-      const label = opts.labels ? `${t.label(escapeControl(opts.labels[entry.input] ?? ''))}: ` : '';
+      const label = inputLabels ? inputLabels[entry.input] ?? `${t.label('')}: ` : '';
       const rec = entry.record;
       if (!rec) return `${label}${t.dim(escapeControl(shownText(entry)))}\n`;
       const time = rec.time;
@@ -111,20 +139,16 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       const esc = rec.plain ? same : escapeControl;
       // TIME LEVEL [facility] host: message — a missing part leaves no stray space, except that
       // a record with a time keeps the level column so lines stay aligned.
-      const head: string[] = [];
-      if (time !== undefined) head.push(t.time(formatTime(time, opts.zone)));
-      if (level !== undefined) head.push(levelLabels[level]!);
-      else if (time !== undefined) head.push(noLevel);
-      if (facility !== undefined) head.push(t.facility(`[${esc(String(facility))}]`));
-      if (host !== undefined) head.push(`${t.host(esc(String(host)))}:`);
-      if (message !== '') head.push(esc(message));
-      let line = label + head.join(' ').trimEnd();
+      let head = '';
+      let parts = 0;
+      if (time !== undefined) { head = t.time(formatTime(time, opts.zone)); parts++; }
+      if (level !== undefined || time !== undefined) head += (parts++ ? ' ' : '') + (level !== undefined ? levelLabels[level]! : noLevel);
+      if (facility !== undefined) head += (parts++ ? ' ' : '') + t.facility(`[${esc(String(facility))}]`);
+      if (host !== undefined) head += `${parts++ ? ' ' : ''}${t.host(esc(String(host)))}:`;
+      if (message !== '') head += (parts++ ? ' ' : '') + esc(message);
       const stack = block(rec, message);
-      const skip = SHOWN_IN_LINE.map((f) => rec.sourceOf(f));
-      if (stack) skip.push(stack.path[0]!);
-      const more = extras(rec, skip);
-      line += head.length ? more : more.slice(1);
-      line += '\n';
+      const more = extras(rec, stack?.path[0]);
+      let line = label + head.trimEnd() + (parts ? more : more.slice(1)) + '\n';
       if (stack) {
         for (const l of stack.text.replace(/\r?\n$/, '').split('\n')) line += `    ${escapeControlKeepTabs(l.replace(/\r$/, ''))}\n`;
       }
