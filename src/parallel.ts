@@ -130,7 +130,7 @@ export async function runParallel(plan: Plan, input: PlanInput, count: number, s
       if (failure !== undefined) break;
       const r = results.get(writing);
       if (r && r.chunks.length) {
-        for (const c of r.chunks.splice(0)) sink.output.write(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+        for (const c of r.chunks.splice(0)) sink.output.writeOwned(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
         await sink.output.flush();
         if (sink.output.closed) break;
         continue;
