@@ -43,6 +43,9 @@ export function walk(obj: unknown, path: readonly string[], from = 0): unknown {
   return v;
 }
 
+/** Where the source keys start in a record's values. */
+const SOURCES = CANONICAL_FIELDS.length;
+
 /** A canonical field's aliases, each with its dotted path split (undefined without a dot). */
 type AliasPaths = readonly { readonly alias: string; readonly path: readonly string[] | undefined }[];
 
@@ -71,10 +74,12 @@ export class LogRecord {
   readonly extra: JsonObject | undefined;
   readonly prefixTime: number | undefined;
   readonly aliases: AliasTable;
-  /** Resolved canonical values and the keys they came from, by CANONICAL_INDEX; `resolved` is a bit set. */
+  /**
+   * Resolved canonical values at CANONICAL_INDEX and the keys they came from six places further
+   * (one array per record, not two); `resolved` is a bit set.
+   */
   private resolved = 0;
-  private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-  private readonly sources: (string | null)[] = [null, null, null, null, null, null];
+  private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined, null, null, null, null, null, null];
 
   /** The JSON text the object was parsed from, when it is the whole record (not docker-unwrapped), and its UTF-8 length. */
   private readonly text: string | undefined;
@@ -103,7 +108,7 @@ export class LogRecord {
   /** The raw key a canonical field was taken from (null when absent). */
   sourceOf(field: CanonicalField): string | null {
     this.canonical(field);
-    return this.sources[CANONICAL_INDEX[field]]!;
+    return this.values[CANONICAL_INDEX[field] + SOURCES] as string | null;
   }
 
   canonical(field: CanonicalField): unknown {
@@ -129,7 +134,7 @@ export class LogRecord {
     if (value === undefined && field === 'level' && this.isClef()) value = 6;
     this.resolved |= bit;
     this.values[index] = value;
-    this.sources[index] = source;
+    this.values[index + SOURCES] = source;
     return value;
   }
 

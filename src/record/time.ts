@@ -134,6 +134,11 @@ export function parseIsoTime(s: string, local = false): number | undefined {
 export function timeOf(value: unknown): number | undefined {
   if (typeof value === 'number') return validTime(epochToMs(value));
   if (typeof value !== 'string' || value === '') return undefined;
+  // The shape most loggers write, before the number test its leading digits would run.
+  if (value.length === 24) {
+    const t = isoUtcMs(value);
+    if (t !== undefined) return t;
+  }
   const c = value.charCodeAt(0);
   if (c >= 48 && c <= 57 && /^\d+(\.\d+)?$/.test(value)) return validTime(epochToMs(Number(value)));
   const iso = parseIsoTime(value);

@@ -94,6 +94,10 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     return undefined;
   }
 
+  const lastKeys: string[] = [];
+  const lastLabels: string[] = [];
+  let lastGelf = false;
+
   function extras(rec: LogRecord, stackKey: string | undefined): string {
     const esc = rec.plain ? same : escapeControl;
     let out = '';
@@ -113,11 +117,25 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     const host = rec.sourceOf('host');
     const o = rec.obj;
     const gelf = Object.hasOwn(o, 'short_message');
-    for (const key of Object.keys(o)) {
+    const keys = Object.keys(o);
+    // Records mostly come in a few shapes: the previous record's labels, by position, spare the map.
+    if (gelf !== lastGelf) {
+      lastKeys.length = 0;
+      lastGelf = gelf;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
       if (key === time || key === level || key === message || key === facility || key === host || key === stackKey || isFormatKey(rec, key)) continue;
       const v = o[key];
       if (v === null && key === 'full_message') continue;
-      out += keyLabel(key, gelf) + esc(quoted(v));
+      let label: string;
+      if (lastKeys[i] === key) label = lastLabels[i]!;
+      else {
+        label = keyLabel(key, gelf);
+        lastKeys[i] = key;
+        lastLabels[i] = label;
+      }
+      out += label + esc(quoted(v));
     }
     return out;
   }
@@ -140,15 +158,19 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       // TIME LEVEL [facility] host: message — a missing part leaves no stray space, except that
       // a record with a time keeps the level column so lines stay aligned.
       let head = '';
+      let last = '';
       let parts = 0;
-      if (time !== undefined) { head = t.time(formatTime(time, opts.zone)); parts++; }
-      if (level !== undefined || time !== undefined) head += (parts++ ? ' ' : '') + (level !== undefined ? levelLabels[level]! : noLevel);
-      if (facility !== undefined) head += (parts++ ? ' ' : '') + t.facility(`[${esc(String(facility))}]`);
-      if (host !== undefined) head += `${parts++ ? ' ' : ''}${t.host(esc(String(host)))}:`;
-      if (message !== '') head += (parts++ ? ' ' : '') + esc(message);
+      if (time !== undefined) { head = last = t.time(formatTime(time, opts.zone)); parts++; }
+      if (level !== undefined || time !== undefined) head += (parts++ ? ' ' : '') + (last = level !== undefined ? levelLabels[level]! : noLevel);
+      if (facility !== undefined) head += (parts++ ? ' ' : '') + (last = t.facility(`[${esc(String(facility))}]`));
+      if (host !== undefined) head += (parts++ ? ' ' : '') + (last = `${t.host(esc(String(host)))}:`);
+      if (message !== '') head += (parts++ ? ' ' : '') + (last = esc(message));
+      // The head loses trailing blanks; asked of its last part, so the whole head is not flattened for it.
+      const end = last.charCodeAt(last.length - 1);
+      if (!(end > 0x20 && end < 0x80)) head = head.trimEnd();
       const stack = block(rec, message);
       const more = extras(rec, stack?.path[0]);
-      let line = label + head.trimEnd() + (parts ? more : more.slice(1)) + '\n';
+      let line = label + head + (parts ? more : more.slice(1)) + '\n';
       if (stack) {
         for (const l of stack.text.replace(/\r?\n$/, '').split('\n')) line += `    ${escapeControlKeepTabs(l.replace(/\r$/, ''))}\n`;
       }
