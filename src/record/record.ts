@@ -97,8 +97,8 @@ export class LogRecord {
 
   /**
    * True when no string in the record can hold a control character, so a renderer may skip
-   * escaping: the text it was parsed from has no backslash and no unsafe character. Asked only
-   * by human output, so other modes never pay for the check.
+   * escaping: the text it was parsed from has no escape that decodes to one and no unsafe
+   * character (plainJson). Asked only by human output, so other modes never pay for the check.
    */
   get plain(): boolean {
     this.plainCache ??= this.text !== undefined && plainJson(this.text, this.bytes);
