@@ -140,12 +140,21 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     return out;
   }
 
-  // Each input's label as shown, made once.
-  const inputLabels = opts.labels?.map((l) => `${t.label(escapeControl(l))}: `);
+  // Each input's label as shown, made once per label (labels may be filled in after this, as remote hosts answer).
+  const labelText: string[] = [];
+  const labelShown: string[] = [];
+  function inputLabel(input: number): string {
+    const text = opts.labels![input] ?? '';
+    if (labelText[input] !== text) {
+      labelText[input] = text;
+      labelShown[input] = `${t.label(escapeControl(text))}: `;
+    }
+    return labelShown[input]!;
+  }
 
   return {
     render(entry: Entry): string {
-      const label = inputLabels ? inputLabels[entry.input] ?? `${t.label('')}: ` : '';
+      const label = opts.labels ? inputLabel(entry.input) : '';
       const rec = entry.record;
       if (!rec) return `${label}${t.dim(escapeControl(shownText(entry)))}\n`;
       const time = rec.time;

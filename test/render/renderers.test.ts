@@ -65,6 +65,15 @@ describe('renderers', () => {
       'm a=1\n1970-01-01T00:00:01.000Z a=1\nINFO\nx\n\n');
   });
 
+  it('human shows labels filled in after it was made (remote hosts name their files as they answer)', () => {
+    const labels: string[] = [];
+    const r = makeRenderer('human', { ...base, labels });
+    const [e] = entries(['{"msg":"m"}']);
+    expect(r.render(e!)).toBe(': m\n');
+    labels[0] = 'api1:/var/log/a.log';
+    expect(r.render(e!)).toBe('api1:/var/log/a.log: m\n');
+  });
+
   it('human in color styles the level and labels the input', () => {
     const out = render('human', LINES.slice(0, 1), { color: true, theme: colored, labels: ['api'] });
     expect(out).toContain('\x1b[33mWARN \x1b[39m');
