@@ -4,7 +4,7 @@ import { stat, open } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Plan } from './cli/resolve.js';
-import { ChainsawError, InputError } from './errors.js';
+import { ChainsawError, InputError, describeSystemError } from './errors.js';
 import { lineBlocks } from './input/lines.js';
 import { isGzip, plainFileRuns, type ChunkOptions } from './input/source.js';
 import { Output } from './output.js';
@@ -92,7 +92,11 @@ export class SegmentReader {
   constructor(plan: Plan, private readonly renderer: Renderer | undefined) {
     this.reader = new InputReader(plan.inputs[0]!, 0, matchContext(plan, { keepAll: false, needTime: false }));
     this.path = plan.inputs[0]!.name;
-    this.fd = openSync(this.path, 'r');
+    try {
+      this.fd = openSync(this.path, 'r');
+    } catch (e) {
+      throw new InputError(`${this.path}: ${describeSystemError(e)}`, { cause: e });
+    }
   }
 
   /** The byte before `pos`, to tell whether a segment starts on a line boundary. */
@@ -133,8 +137,11 @@ export class SegmentReader {
     }
   }
 
-  /** Renders the matching lines of [start, end) into `out` (flushed as it goes, not at the end); returns how many matched. */
-  async render(start: number, end: number, out: Output): Promise<number> {
+  /**
+   * Renders the matching lines of [start, end) into `out` (flushed as it goes, not at the end),
+   * until `stop` says the run failed; returns how many matched.
+   */
+  async render(start: number, end: number, out: Output, stop: () => boolean = () => false): Promise<number> {
     let matched = 0;
     for await (const block of this.blocks(start, end)) {
       for (const e of this.reader.matchBlock(block)) {
@@ -142,7 +149,7 @@ export class SegmentReader {
         if (this.renderer) out.write(this.renderer.render(e));
       }
       await out.flush();
-      if (out.closed) break;
+      if (out.closed || stop()) break;
     }
     return matched;
   }
@@ -205,15 +212,16 @@ export async function runParallel(plan: Plan, input: PlanInput, threads: number,
   const runLocal = async (): Promise<void> => {
     localBusy = true;
     try {
+      const failed = () => failure !== undefined;
       while (more()) {
         const seg = segments[next++]!;
         const r: Segment = { chunks: [], done: false, matched: 0 };
         results.set(seg.seg, r);
         if (seg.seg === writing) {
-          r.matched = await local.render(seg.start, seg.end, sink.output);
+          r.matched = await local.render(seg.start, seg.end, sink.output, failed);
         } else {
           heldSeg = seg.seg;
-          r.matched = await local.render(seg.start, seg.end, held);
+          r.matched = await local.render(seg.start, seg.end, held, failed);
           await held.flush(true);
         }
         r.done = true;
