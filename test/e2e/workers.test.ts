@@ -19,6 +19,8 @@ const RUNS: [string, string[]][] = [
   ['human output of a filter no prefilter narrows', ['-q', 'exists(accountId)']],
   ['-c of a filter on a nested field', ['-c', '-q', 'not exists(headers.accept)']],
   ['logfmt with -k', ['-o', 'logfmt', '-k', 'time,level,message,txnId']],
+  // Every line rendered, by the main thread as well as by the workers, its segments written straight or held.
+  ['human in color, every line', ['--color', 'always']],
 ];
 
 // With the fast paths off (the suite's second pass) no run takes the worker path: nothing to compare.
