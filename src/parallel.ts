@@ -185,6 +185,9 @@ export async function runParallel(plan: Plan, input: PlanInput, threads: number,
   const poke = () => wake?.();
   const more = () => next < segments.length && next - writing < window && failure === undefined;
 
+  // The main thread's own segments (opened before any worker starts: a failure here leaves none running).
+  const local = new SegmentReader(plan, plan.count ? undefined : sink.renderer);
+
   // A smaller young generation than V8's default: the same speed, ~50 MB less RSS with two
   // workers (measured on 1M bunyan lines, human output: 220 MB against 170 MB).
   const workers = Array.from({ length: threads - 1 }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 8 } }));
@@ -199,8 +202,6 @@ export async function runParallel(plan: Plan, input: PlanInput, threads: number,
     }
   };
 
-  // The main thread's own segments.
-  const local = new SegmentReader(plan, plan.count ? undefined : sink.renderer);
   let localBusy = false;
   const held = new Output(new Writable({
     write(chunk: Buffer, _enc, cb) {
