@@ -1,5 +1,5 @@
 import { levelOf } from './levels.js';
-import { timeOf, validTime } from './time.js';
+import { isoUtcMs, timeOf, validTime } from './time.js';
 import { CANONICAL_FIELDS, CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -85,6 +85,8 @@ export class LogRecord {
   private readonly text: string | undefined;
   private readonly bytes: number;
   private plainCache: boolean | undefined;
+  /** The time's text, when it is exactly what toISOString writes for it. */
+  private isoText: string | undefined;
 
   constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject, text?: string, bytes = -1) {
     this.obj = obj;
@@ -123,7 +125,14 @@ export class LogRecord {
       // An alias (`log.level`): the literal key first, then the nested path.
       const raw = hasOwn.call(obj, alias) ? obj[alias] : path ? walk(obj, path) : undefined;
       if (raw === undefined) continue;
-      let v = read(raw);
+      let v: unknown;
+      if (read === timeOf && typeof raw === 'string' && raw.length === 24) {
+        v = isoUtcMs(raw);
+        if (v !== undefined) this.isoText = raw;
+        else v = timeOf(raw);
+      } else {
+        v = read(raw);
+      }
       // docker's `log` ends with the newline the program wrote; it is not part of the message.
       if (alias === 'log' && typeof v === 'string' && v.endsWith('\n')) v = v.replace(/\r?\n$/, '') || undefined;
       if (v !== undefined) { value = v; source = alias; break; }
@@ -139,6 +148,12 @@ export class LogRecord {
   }
 
   get time(): number | undefined { return this.canonical('time') as number | undefined; }
+
+  /** The time as written when that is what toISOString writes for it (`2011-12-26T09:14:46.123Z`): UTC output shows it as it is. */
+  get isoTime(): string | undefined {
+    this.canonical('time');
+    return this.isoText;
+  }
   get level(): number | undefined { return this.canonical('level') as number | undefined; }
   get message(): string | number | boolean | undefined { return this.canonical('message') as string | undefined; }
 

@@ -35,6 +35,22 @@ describe('isoUtcMs (toISOString text read from its digits)', () => {
   });
 });
 
+describe('isoTime (a time shown as written)', () => {
+  const rec = (line: string) => parseLine(Buffer.from(line), 0, Buffer.byteLength(line), BUILTIN_ALIASES)!;
+  it('is the text of a time written as toISOString writes it, from the alias that won', () => {
+    const r = rec('{"timestamp":"2011-12-26T09:14:46.123Z","time":"2012-01-01T00:00:00.000Z"}');
+    expect(r.time).toBe(Date.UTC(2011, 11, 26, 9, 14, 46, 123));
+    expect(r.isoTime).toBe('2011-12-26T09:14:46.123Z');
+    expect(rec('{"timestamp":"nope","time":"2012-01-01T00:00:00.000Z"}').time).toBe(Date.UTC(2012, 0, 1));
+    expect(rec('{"timestamp":"nope","time":"2012-01-01T00:00:00.000Z"}').isoTime).toBe('2012-01-01T00:00:00.000Z');
+  });
+  it.each(['"2011-12-26T24:00:00.000Z"', '"2011-12-26T09:14:46.123z"', '"2011-12-26T09:14:46Z"', '1324890886123', '"2011-12-26 09:14:46.123Z"'])('is not set for %s', (t) => {
+    const r = rec(`{"time":${t}}`);
+    expect(r.time).toBeTypeOf('number');
+    expect(r.isoTime).toBeUndefined();
+  });
+});
+
 /** Whether a record's strings hold anything escapeControl would change, the slow way. */
 function holdsUnsafe(v: unknown): boolean {
   if (typeof v === 'string') return escapeControl(v) !== v;
