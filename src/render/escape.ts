@@ -7,14 +7,7 @@ import { UNSAFE_CHARS } from '../record/record.js';
  * `adm\u200bin` never passes for `admin`.
  */
 const UNSAFE = new RegExp(UNSAFE_CHARS, 'gu');
-/**
- * A first look without the `u` flag, which is slower: below U+0600 the unsafe characters are
- * exactly C0, DEL, C1 and the soft hyphen, so text without these and without any character from
- * U+0600 up (surrogates included) holds none; text with one is asked the full question.
- */
-const MAYBE_UNSAFE = /[\x00-\x1f\x7f-\x9f\xad\u0600-\uffff]/;
 const ANY_UNSAFE = new RegExp(UNSAFE_CHARS, 'u');
-const anyUnsafe = (s: string): boolean => MAYBE_UNSAFE.test(s) && ANY_UNSAFE.test(s);
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
@@ -34,12 +27,12 @@ function jsonEscapeChar(c: string): string {
 }
 
 export function escapeControl(s: string): string {
-  return anyUnsafe(s) ? s.replace(UNSAFE, escapeChar) : s;
+  return ANY_UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
 }
 
 /** For JSON text (strings as JSON.stringify writes them): unsafe characters as `\uXXXX`. */
 export function escapeJsonText(s: string): string {
-  return anyUnsafe(s) ? s.replace(UNSAFE, jsonEscapeChar) : s;
+  return ANY_UNSAFE.test(s) ? s.replace(UNSAFE, jsonEscapeChar) : s;
 }
 
 /** The same, keeping tabs (for indented multi-line blocks such as stack traces). */
