@@ -6,7 +6,7 @@ import { isBare } from '../../src/render/human.js';
 const BARE = /^[^\s="\\]+$/;
 const UNSAFE = new RegExp(UNSAFE_CHARS, 'u');
 
-describe('escapeControl with its first look', () => {
+describe('escapeControl', () => {
   it('escapes exactly the characters the unicode classes name, every code point', () => {
     for (let cp = 0; cp <= 0x10ffff; cp++) {
       const c = String.fromCodePoint(cp);
