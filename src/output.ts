@@ -44,6 +44,19 @@ export class Output {
     this.ready.push(Buffer.from(piece));
   }
 
+  /**
+   * A large buffer nobody else will touch (a worker's output, moved to this thread) joins the
+   * write queue as it is instead of being copied; a small one is copied as by write().
+   */
+  writeOwned(piece: Buffer): void {
+    if (piece.length < FLUSH_AT / 2 || this.closed) {
+      this.write(piece);
+      return;
+    }
+    this.seal();
+    this.ready.push(piece);
+  }
+
   /** Moves the filled part of the buffer to the write queue and starts a new buffer. */
   private seal(): void {
     if (this.used === 0) return;

@@ -1,8 +1,10 @@
-import { findPrefix } from '../input/prefix.js';
+import { findPrefix, type Prefix } from '../input/prefix.js';
 import { LogRecord, type JsonObject } from './record.js';
 import type { AliasTable } from './shapes.js';
 
+const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const NO_PREFIX: Prefix = { jsonStart: -1, time: undefined };
 
 function lastNonSpace(buf: Buffer, start: number, end: number): number {
   let i = end - 1;
@@ -64,12 +66,14 @@ export function whyNotRecord(buf: Buffer, start: number, end: number): string {
  * after an optional known prefix. Never throws on content.
  */
 export function parseLine(buf: Buffer, start: number, end: number, aliases: AliasTable): LogRecord | undefined {
-  const prefix = findPrefix(buf, start, end);
+  // Most lines start with their object: no prefix to look for.
+  const prefix = buf[start] === OPEN_BRACE ? NO_PREFIX : findPrefix(buf, start, end);
   if (!prefix) return undefined;
-  const last = lastNonSpace(buf, prefix.jsonStart, end);
-  if (last < 0 || buf[last] !== CLOSE_BRACE) return undefined;
+  const jsonStart = prefix === NO_PREFIX ? start : prefix.jsonStart;
+  const last = lastNonSpace(buf, jsonStart, end);
+  if (last < jsonStart || buf[last] !== CLOSE_BRACE) return undefined;
   let obj: unknown;
-  const text = buf.toString('utf8', prefix.jsonStart, last + 1);
+  const text = buf.toString('utf8', jsonStart, last + 1);
   try {
     obj = JSON.parse(text);
   } catch {
@@ -78,5 +82,5 @@ export function parseLine(buf: Buffer, start: number, end: number, aliases: Alia
   if (!isObject(obj)) return undefined;
   const docker = unwrapDocker(obj);
   if (docker) return new LogRecord(docker.inner, aliases, prefix.time, docker.docker);
-  return new LogRecord(obj, aliases, prefix.time, undefined, text);
+  return new LogRecord(obj, aliases, prefix.time, undefined, text, last + 1 - jsonStart);
 }

@@ -1,6 +1,6 @@
 import { levelOf } from './levels.js';
-import { timeOf, validTime } from './time.js';
-import { CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
+import { isoUtcMs, timeOf, validTime } from './time.js';
+import { CANONICAL_FIELDS, CANONICAL_INDEX, isCanonical, type AliasTable, type CanonicalField } from './shapes.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -11,7 +11,21 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * the line and paragraph separators. A regex source for the `u` flag; render/escape.ts escapes them.
  */
 export const UNSAFE_CHARS = '[\\p{Cc}\\p{Cf}\\u2028\\u2029]';
-const MAY_HOLD_CONTROL = new RegExp(`[\\\\]|${UNSAFE_CHARS}`, 'u');
+/** An escape other than `\"`, `\\` and `\/` (only those decode to no control character), or an unsafe character. */
+const MAY_HOLD_CONTROL = new RegExp(`\\\\[^"\\\\/]|${UNSAFE_CHARS}`, 'u');
+const ESCAPE = /\\[^"\\/]/;
+
+/**
+ * True when no string JSON.parse makes of `text` can hold an unsafe character: it has no escape
+ * that decodes to one (`\n`, `\u001b`) and no such character as it is. `bytes` is the UTF-8
+ * length it was decoded from: when that equals its length every character came from one byte
+ * (ASCII, or U+FFFD for an invalid byte), so DEL is the only unsafe character it can hold
+ * as it is (JSON.parse refuses raw C0 controls in strings), and two native searches replace the regex.
+ */
+export function plainJson(text: string, bytes: number): boolean {
+  if (text.length !== bytes) return !MAY_HOLD_CONTROL.test(text);
+  return text.indexOf('\x7f') < 0 && (text.indexOf('\\') < 0 || !ESCAPE.test(text));
+}
 
 /** An own property only: `constructor` or `__proto__` in a query never reaches Object.prototype. */
 export function ownValue(obj: unknown, key: string): unknown {
@@ -29,18 +43,22 @@ export function walk(obj: unknown, path: readonly string[], from = 0): unknown {
   return v;
 }
 
-/** Dotted aliases split once, not on every record that lacks the literal key. */
-const aliasPaths = new Map<string, readonly string[] | undefined>();
+/** Where the source keys start in a record's values. */
+const SOURCES = CANONICAL_FIELDS.length;
 
-/** An alias (`log.level`): the literal key first, then the nested path. */
-function aliasValue(obj: JsonObject, alias: string): unknown {
-  if (hasOwn.call(obj, alias)) return obj[alias];
-  let path = aliasPaths.get(alias);
-  if (path === undefined && !aliasPaths.has(alias)) {
-    path = alias.includes('.') ? alias.split('.') : undefined;
-    aliasPaths.set(alias, path);
+/** A canonical field's aliases, each with its dotted path split (undefined without a dot). */
+type AliasPaths = readonly { readonly alias: string; readonly path: readonly string[] | undefined }[];
+
+/** The alias table last seen, split once (a run has one table), by CANONICAL_INDEX. */
+let splitTable: AliasTable | undefined;
+let splitPaths: AliasPaths[] = [];
+
+function aliasPaths(table: AliasTable): AliasPaths[] {
+  if (table !== splitTable) {
+    splitPaths = CANONICAL_FIELDS.map((f) => table[f].map((alias) => ({ alias, path: alias.includes('.') ? alias.split('.') : undefined })));
+    splitTable = table;
   }
-  return path ? walk(obj, path) : undefined;
+  return splitPaths;
 }
 
 const isScalar = (v: unknown): v is string | number | boolean =>
@@ -56,18 +74,24 @@ export class LogRecord {
   readonly extra: JsonObject | undefined;
   readonly prefixTime: number | undefined;
   readonly aliases: AliasTable;
-  /** Resolved canonical values and the keys they came from, by CANONICAL_INDEX; `resolved` is a bit set. */
+  /**
+   * Resolved canonical values at CANONICAL_INDEX and the keys they came from six places further
+   * (one array per record, not two); `resolved` is a bit set.
+   */
   private resolved = 0;
-  private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
-  private readonly sources: (string | null)[] = [null, null, null, null, null, null];
+  private readonly values: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined, null, null, null, null, null, null];
 
-  /** The JSON text the object was parsed from, when it is the whole record (not docker-unwrapped). */
+  /** The JSON text the object was parsed from, when it is the whole record (not docker-unwrapped), and its UTF-8 length. */
   private readonly text: string | undefined;
+  private readonly bytes: number;
   private plainCache: boolean | undefined;
+  /** The time's text, when it is exactly what toISOString writes for it. */
+  private isoText: string | undefined;
 
-  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject, text?: string) {
+  constructor(obj: JsonObject, aliases: AliasTable, prefixTime?: number, extra?: JsonObject, text?: string, bytes = -1) {
     this.obj = obj;
     this.text = text;
+    this.bytes = bytes;
     this.aliases = aliases;
     this.prefixTime = prefixTime;
     this.extra = extra;
@@ -75,18 +99,18 @@ export class LogRecord {
 
   /**
    * True when no string in the record can hold a control character, so a renderer may skip
-   * escaping: the text it was parsed from has no backslash and no unsafe character. Asked only
-   * by human output, so other modes never pay for the check.
+   * escaping: the text it was parsed from has no escape that decodes to one and no unsafe
+   * character (plainJson). Asked only by human output, so other modes never pay for the check.
    */
   get plain(): boolean {
-    this.plainCache ??= this.text !== undefined && !MAY_HOLD_CONTROL.test(this.text);
+    this.plainCache ??= this.text !== undefined && plainJson(this.text, this.bytes);
     return this.plainCache;
   }
 
   /** The raw key a canonical field was taken from (null when absent). */
   sourceOf(field: CanonicalField): string | null {
     this.canonical(field);
-    return this.sources[CANONICAL_INDEX[field]]!;
+    return this.values[CANONICAL_INDEX[field] + SOURCES] as string | null;
   }
 
   canonical(field: CanonicalField): unknown {
@@ -96,8 +120,19 @@ export class LogRecord {
     let value: unknown;
     let source: string | null = null;
     const read = field === 'time' ? timeOf : field === 'level' ? levelOf : scalarOf;
-    for (const alias of this.aliases[field]) {
-      let v = read(aliasValue(this.obj, alias));
+    const obj = this.obj;
+    for (const { alias, path } of aliasPaths(this.aliases)[index]!) {
+      // An alias (`log.level`): the literal key first, then the nested path.
+      const raw = hasOwn.call(obj, alias) ? obj[alias] : path ? walk(obj, path) : undefined;
+      if (raw === undefined) continue;
+      let v: unknown;
+      if (read === timeOf && typeof raw === 'string' && raw.length === 24) {
+        v = isoUtcMs(raw);
+        if (v !== undefined) this.isoText = raw;
+        else v = timeOf(raw);
+      } else {
+        v = read(raw);
+      }
       // docker's `log` ends with the newline the program wrote; it is not part of the message.
       if (alias === 'log' && typeof v === 'string' && v.endsWith('\n')) v = v.replace(/\r?\n$/, '') || undefined;
       if (v !== undefined) { value = v; source = alias; break; }
@@ -108,11 +143,17 @@ export class LogRecord {
     if (value === undefined && field === 'level' && this.isClef()) value = 6;
     this.resolved |= bit;
     this.values[index] = value;
-    this.sources[index] = source;
+    this.values[index + SOURCES] = source;
     return value;
   }
 
   get time(): number | undefined { return this.canonical('time') as number | undefined; }
+
+  /** The time as written when that is what toISOString writes for it (`2011-12-26T09:14:46.123Z`): UTC output shows it as it is. */
+  get isoTime(): string | undefined {
+    this.canonical('time');
+    return this.isoText;
+  }
   get level(): number | undefined { return this.canonical('level') as number | undefined; }
   get message(): string | number | boolean | undefined { return this.canonical('message') as string | undefined; }
 

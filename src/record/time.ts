@@ -63,17 +63,54 @@ function localShift(y: number, shift: number): number {
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T _](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
+/** A digit's value, or a negative sum for anything else: a field with a non-digit adds up below zero. */
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -100_000;
+}
+
+function daysInMonth(y: number, mo: number): number {
+  return mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (month 1-12), as Date.UTC counts them. */
+function civilDays(y: number, mo: number, d: number): number {
+  const ya = mo <= 2 ? y - 1 : y;
+  const era = Math.floor(ya / 400);
+  const yoe = ya - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS.mmmZ` exactly (what toISOString writes) as epoch ms, computed from its
+ * digits without Date; undefined for any other text or a field out of range (`2011-02-30`,
+ * hour 24, second 60), which the general reader then judges.
+ */
+export function isoUtcMs(s: string): number | undefined {
+  if (s.length !== 24 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58
+    || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return undefined;
+  const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  const mo = digit(s, 5) * 10 + digit(s, 6);
+  const d = digit(s, 8) * 10 + digit(s, 9);
+  const h = digit(s, 11) * 10 + digit(s, 12);
+  const mi = digit(s, 14) * 10 + digit(s, 15);
+  const sec = digit(s, 17) * 10 + digit(s, 18);
+  const ms = digit(s, 20) * 100 + digit(s, 21) * 10 + digit(s, 22);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 || ms < 0) return undefined;
+  if (d > daysInMonth(y, mo)) return undefined;
+  return civilDays(y, mo, d) * 86_400_000 + ((h * 60 + mi) * 60 + sec) * 1000 + ms;
+}
+
 /**
  * An ISO 8601 / RFC 3339 date-time, full or partial (`2011-12-26`, `2011-12-26 09:14`,
  * `2011-12-26_09:14:46.123456`). Without a zone it is UTC, or local when `local` is set.
  */
 export function parseIsoTime(s: string, local = false): number | undefined {
-  // The shape most loggers write (toISOString): Date.parse reads it exactly and fast.
-  if (s.length === 24 && s.charCodeAt(23) === 90 && s.charCodeAt(10) === 84 && s.charCodeAt(19) === 46) {
-    const t = Date.parse(s);
-    // Date.parse rolls 2011-02-30 over to March 2: only a day that exists in its month is taken here.
-    const day = (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
-    if (!Number.isNaN(t) && (day <= 28 || new Date(t).getUTCDate() === day)) return t;
+  // The shape most loggers write (toISOString), read from its digits.
+  if (s.length === 24) {
+    const t = isoUtcMs(s);
+    if (t !== undefined) return t;
   }
   const m = ISO.exec(s);
   if (!m) return undefined;
@@ -97,6 +134,11 @@ export function parseIsoTime(s: string, local = false): number | undefined {
 export function timeOf(value: unknown): number | undefined {
   if (typeof value === 'number') return validTime(epochToMs(value));
   if (typeof value !== 'string' || value === '') return undefined;
+  // The shape most loggers write, before the number test its leading digits would run.
+  if (value.length === 24) {
+    const t = isoUtcMs(value);
+    if (t !== undefined) return t;
+  }
   const c = value.charCodeAt(0);
   if (c >= 48 && c <= 57 && /^\d+(\.\d+)?$/.test(value)) return validTime(epochToMs(Number(value)));
   const iso = parseIsoTime(value);

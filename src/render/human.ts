@@ -1,7 +1,6 @@
 import type { Entry } from '../entry.js';
 import { levelName } from '../record/levels.js';
 import { walk, type LogRecord } from '../record/record.js';
-import type { CanonicalField } from '../record/shapes.js';
 import { formatTime } from '../record/time.js';
 import { escapeControl, escapeControlKeepTabs } from './escape.js';
 import type { RenderOptions, Renderer } from './renderer.js';
@@ -19,15 +18,23 @@ function isFormatKey(rec: LogRecord, key: string): boolean {
   return (key === 'version' && Object.hasOwn(o, 'short_message')) || (key === 'v' && Object.hasOwn(o, 'msg') && o.v === 0);
 }
 
-/** Canonical fields the line itself shows; their source keys are not repeated as key=value. txnId is. */
-const SHOWN_IN_LINE: readonly CanonicalField[] = ['time', 'level', 'message', 'facility', 'host'];
 
 const same = (s: string): string => s;
 
-const BARE = /^[^\s="\\]+$/;
+/** What keeps text from standing bare as a value: whitespace, `=`, `"` or a backslash. */
+const NOT_BARE = /[\s="\\]/;
+
+/**
+ * Whether text can stand bare as a value (`^[^\s="\\]+$`): not empty and none of NOT_BARE.
+ * Searching for the first character that forbids it is faster than matching the whole text
+ * (measured: 22 ns against 28 ns a value, a char-code loop 35-50 ns).
+ */
+export function isBare(s: string): boolean {
+  return s !== '' && !NOT_BARE.test(s);
+}
 
 /** Text as a key=value value: bare when it can be, else JSON-quoted. */
-const quoteText = (s: string): string => (BARE.test(s) ? s : JSON.stringify(s));
+const quoteText = (s: string): string => (isBare(s) ? s : JSON.stringify(s));
 
 /** A raw value: strings quoted when needed, numbers, booleans and objects as they print. */
 function quoted(v: unknown): string {
@@ -76,7 +83,11 @@ export function humanRenderer(opts: RenderOptions): Renderer {
     return undefined;
   }
 
-  function extras(rec: LogRecord, skipTop: readonly (string | null)[]): string {
+  const lastKeys: string[] = [];
+  const lastLabels: string[] = [];
+  let lastGelf = false;
+
+  function extras(rec: LogRecord, stackKey: string | undefined): string {
     const esc = rec.plain ? same : escapeControl;
     let out = '';
     if (opts.fields) {
@@ -87,21 +98,54 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       }
       return out;
     }
-    const gelf = Object.hasOwn(rec.obj, 'short_message');
-    for (const key of Object.keys(rec.obj)) {
-      if (skipTop.includes(key) || isFormatKey(rec, key)) continue;
-      const v = rec.obj[key];
+    // Canonical fields the line itself shows; their source keys are not repeated as key=value. txnId is.
+    const time = rec.sourceOf('time');
+    const level = rec.sourceOf('level');
+    const message = rec.sourceOf('message');
+    const facility = rec.sourceOf('facility');
+    const host = rec.sourceOf('host');
+    const o = rec.obj;
+    const gelf = Object.hasOwn(o, 'short_message');
+    const keys = Object.keys(o);
+    // Records mostly come in a few shapes: the previous record's labels, by position, spare the map.
+    if (gelf !== lastGelf) {
+      lastKeys.length = 0;
+      lastGelf = gelf;
+    }
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key === time || key === level || key === message || key === facility || key === host || key === stackKey || isFormatKey(rec, key)) continue;
+      const v = o[key];
       if (v === null && key === 'full_message') continue;
-      out += keyLabel(key, gelf) + esc(quoted(v));
+      let label: string;
+      if (lastKeys[i] === key) label = lastLabels[i]!;
+      else {
+        label = keyLabel(key, gelf);
+        lastKeys[i] = key;
+        lastLabels[i] = label;
+      }
+      out += label + esc(quoted(v));
     }
     return out;
+  }
+
+  // Each input's label as shown, made once per label (labels may be filled in after this, as remote hosts answer).
+  const labelText: string[] = [];
+  const labelShown: string[] = [];
+  function inputLabel(input: number): string {
+    const text = opts.labels![input] ?? '';
+    if (labelText[input] !== text) {
+      labelText[input] = text;
+      labelShown[input] = `${t.label(escapeControl(text))}: `;
+    }
+    return labelShown[input]!;
   }
 
   return {
     render(entry: Entry): string | Buffer {
       // Lines of printable text, no record among them, taken together by the reader: as they are.
       if (entry.plainRun) return entry.block.subarray(entry.start, entry.next);
-      const label = opts.labels ? `${t.label(escapeControl(opts.labels[entry.input] ?? ''))}: ` : '';
+      const label = opts.labels ? inputLabel(entry.input) : '';
       const rec = entry.record;
       if (!rec) return `${label}${t.dim(escapeControl(shownText(entry)))}\n`;
       const time = rec.time;
@@ -113,20 +157,23 @@ export function humanRenderer(opts: RenderOptions): Renderer {
       const esc = rec.plain ? same : escapeControl;
       // TIME LEVEL [facility] host: message — a missing part leaves no stray space, except that
       // a record with a time keeps the level column so lines stay aligned.
-      const head: string[] = [];
-      if (time !== undefined) head.push(t.time(formatTime(time, opts.zone)));
-      if (level !== undefined) head.push(levelLabels[level]!);
-      else if (time !== undefined) head.push(noLevel);
-      if (facility !== undefined) head.push(t.facility(`[${esc(String(facility))}]`));
-      if (host !== undefined) head.push(`${t.host(esc(String(host)))}:`);
-      if (message !== '') head.push(esc(message));
-      let line = label + head.join(' ').trimEnd();
+      let head = '';
+      let last = '';
+      let parts = 0;
+      if (time !== undefined) {
+        head = last = t.time(rec.isoTime !== undefined && opts.zone === undefined ? rec.isoTime : formatTime(time, opts.zone));
+        parts++;
+      }
+      if (level !== undefined || time !== undefined) head += (parts++ ? ' ' : '') + (last = level !== undefined ? levelLabels[level]! : noLevel);
+      if (facility !== undefined) head += (parts++ ? ' ' : '') + (last = t.facility(`[${esc(String(facility))}]`));
+      if (host !== undefined) head += (parts++ ? ' ' : '') + (last = `${t.host(esc(String(host)))}:`);
+      if (message !== '') head += (parts++ ? ' ' : '') + (last = esc(message));
+      // The head loses trailing blanks; asked of its last part, so the whole head is not flattened for it.
+      const end = last.charCodeAt(last.length - 1);
+      if (!(end > 0x20 && end < 0x80)) head = head.trimEnd();
       const stack = block(rec, message);
-      const skip = SHOWN_IN_LINE.map((f) => rec.sourceOf(f));
-      if (stack) skip.push(stack.path[0]!);
-      const more = extras(rec, skip);
-      line += head.length ? more : more.slice(1);
-      line += '\n';
+      const more = extras(rec, stack?.path[0]);
+      let line = label + head + (parts ? more : more.slice(1)) + '\n';
       if (stack) {
         for (const l of stack.text.replace(/\r?\n$/, '').split('\n')) line += `    ${escapeControlKeepTabs(l.replace(/\r$/, ''))}\n`;
       }

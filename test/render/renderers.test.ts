@@ -53,6 +53,27 @@ describe('renderers', () => {
       'ERROR\na=1\nonly msg\nh:\n1970-01-01T00:00:01.000Z a=2\n');
   });
 
+  it('human labels keys by each record\'s own shape: GELF strips the underscore, others keep it, whatever came before', () => {
+    expect(render('human', [
+      '{"msg":"a","_x":1,"y":2}', '{"short_message":"b","_x":1,"y":2}', '{"short_message":"c","_x":1}', '{"msg":"d","_x":1,"y":2}',
+      '{"msg":"e","_z":1,"_x":2}', '{"msg":"f","_x":1,"_z":2}',
+    ])).toBe('a _x=1 y=2\nb x=1 y=2\nc x=1\nd _x=1 y=2\ne _z=1 _x=2\nf _x=1 _z=2\n');
+  });
+
+  it('human trims trailing blanks of the head of a line, whatever part ends it', () => {
+    expect(render('human', ['{"msg":"m  ","a":1}', '{"time":1,"a":1}', '{"level":"info"}', '{"msg":"x\u3000"}', '{"msg":"   "}'])).toBe(
+      'm a=1\n1970-01-01T00:00:01.000Z a=1\nINFO\nx\n\n');
+  });
+
+  it('human shows labels filled in after it was made (remote hosts name their files as they answer)', () => {
+    const labels: string[] = [];
+    const r = makeRenderer('human', { ...base, labels });
+    const [e] = entries(['{"msg":"m"}']);
+    expect(r.render(e!)).toBe(': m\n');
+    labels[0] = 'api1:/var/log/a.log';
+    expect(r.render(e!)).toBe('api1:/var/log/a.log: m\n');
+  });
+
   it('human in color styles the level and labels the input', () => {
     const out = render('human', LINES.slice(0, 1), { color: true, theme: colored, labels: ['api'] });
     expect(out).toContain('\x1b[33mWARN \x1b[39m');
