@@ -19,6 +19,8 @@ export class Entry {
    * as it is (human output without color): the block's lines, [start, next).
    */
   plainRun = false;
+  /** How many lines the entry stands for: a block counted whole (-c of every line) stands for all of its lines. */
+  lines = 1;
   /** The first --max-line-bytes of a longer line: never a record, whatever those bytes are. */
   private cut = false;
 

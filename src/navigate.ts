@@ -81,7 +81,7 @@ async function walkContext(
       if (e.matched && matched < max) {
         for (const b of held) show(b.e, b.seq, false);
         held.length = 0;
-        matched++;
+        matched += e.lines;
         show(e, s, true);
         afterLeft = after;
       } else if (afterLeft > 0) {

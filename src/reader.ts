@@ -29,6 +29,8 @@ export interface MatchContext {
    * ASCII: a block of such lines may go on as one entry (see plainRun).
    */
   readonly passPlain: boolean;
+  /** Every line is counted and nothing else is asked of it (-c without a filter): a block goes as one entry of its line count. */
+  readonly countAll: boolean;
   /** Where a line longer than --max-line-bytes is reported (once per input), and a directory's unreadable files. */
   readonly report: ErrorReporter | undefined;
 }
@@ -137,6 +139,13 @@ export class InputReader {
 
   /** The entries of a block of whole lines; plain text shown as it is goes as one entry (2-byte lines ran at 4 MB/s one by one). */
   lineEntries(block: Buffer): Entry[] {
+    if (this.ctx.countAll && this.ctx.plan.fastPaths && block.length > 0) {
+      let lines = block[block.length - 1] === NL ? 0 : 1;
+      for (let p = block.indexOf(NL); p >= 0; p = block.indexOf(NL, p + 1)) lines++;
+      const all = new Entry(block, 0, 0, block.length, this.index, this.ctx.plan.aliases);
+      all.lines = lines;
+      return [all];
+    }
     if (this.ctx.passPlain && this.ctx.plan.fastPaths && isPlainRun(block)) {
       const run = new Entry(block, 0, block.length - 1, block.length, this.index, this.ctx.plan.aliases);
       run.plainRun = true;
@@ -248,10 +257,16 @@ export function showsPlainAsIs(plan: Plan): boolean {
     && !plan.stats && plan.maxCount === undefined && !plan.context && plan.tail === undefined && plan.inputs.length === 1;
 }
 
+/** -c of every line of one input: lines are counted, not looked at. */
+export function countsEveryLine(plan: Plan): boolean {
+  return plan.count && !plan.predicate && !plan.strict && !plan.stats && plan.maxCount === undefined && !plan.context
+    && plan.tail === undefined && plan.inputs.length === 1;
+}
+
 /** The reader context for a plan: its byte prefilter, and whether context and merge need every line's record. */
-export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean; passLong?: boolean; passPlain?: boolean; report?: ErrorReporter }): MatchContext {
+export function matchContext(plan: Plan, opts: { keepAll: boolean; needTime: boolean; passLong?: boolean; passPlain?: boolean; countAll?: boolean; report?: ErrorReporter }): MatchContext {
   // --strict looks at every line: a prefilter would pass over the ones that are not records.
   const prefilter = plan.fastPaths && plan.invalid !== 'show' && !plan.strict ? derivePrefilter(plan.expr, plan) : { needles: undefined, test: undefined };
-  return { plan, needles: prefilter.needles, test: prefilter.test, passLong: opts.passLong ?? false, passPlain: opts.passPlain ?? false, report: opts.report, keepAll: opts.keepAll, needTime: opts.needTime };
+  return { plan, needles: prefilter.needles, test: prefilter.test, passLong: opts.passLong ?? false, passPlain: opts.passPlain ?? false, countAll: opts.countAll ?? false, report: opts.report, keepAll: opts.keepAll, needTime: opts.needTime };
 }
 

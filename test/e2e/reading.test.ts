@@ -268,3 +268,17 @@ describe('plain text shown as it is goes through a block at a time (issue 16)', 
     expect(colored.stdout.split('\n')[0]).toBe('\x1b[2my\x1b[22m');
   });
 });
+
+describe('-c of every line counts lines a block at a time (issue 16)', () => {
+  it.each([
+    ['text, blank lines, CRLF, no final newline', `${'y\n'.repeat(100_000)}\n\r\n{"level":3}\n${'x\r\n'.repeat(70_000)}last`, 100_000 + 2 + 1 + 70_000 + 1],
+    ['a final newline', 'a\nb\n', 2],
+    ['one line without a newline', 'only', 1],
+  ])('%s', async (name, content, lines) => {
+    const file = join(tmp, `count-${name.replace(/\W+/g, '-')}.log`);
+    writeFileSync(file, content);
+    const r = await runChainsaw(['-c', file]);
+    expect([r.stdout, r.code]).toEqual([`${lines}\n`, 0]);
+    expect((await runChainsaw(['-c'], { stdin: content })).stdout).toBe(`${lines}\n`);
+  });
+});
