@@ -251,16 +251,20 @@ export class InputReader {
   }
 }
 
+/** Every line of one input goes on as it is read: no filter, no window, nothing held back. */
+function everyLineOfOne(plan: Plan): boolean {
+  return !plan.predicate && !plan.strict && !plan.stats && plan.maxCount === undefined && !plan.context && plan.tail === undefined
+    && plan.inputs.length === 1;
+}
+
 /** Human output of every line of one input, without color: a line that is not a record is shown as it is. */
 export function showsPlainAsIs(plan: Plan): boolean {
-  return plan.output === 'human' && !plan.render.color && !plan.render.labels && !plan.predicate && !plan.strict && !plan.count
-    && !plan.stats && plan.maxCount === undefined && !plan.context && plan.tail === undefined && plan.inputs.length === 1;
+  return plan.output === 'human' && !plan.render.color && !plan.render.labels && !plan.count && everyLineOfOne(plan);
 }
 
 /** -c of every line of one input: lines are counted, not looked at. */
 export function countsEveryLine(plan: Plan): boolean {
-  return plan.count && !plan.predicate && !plan.strict && !plan.stats && plan.maxCount === undefined && !plan.context
-    && plan.tail === undefined && plan.inputs.length === 1;
+  return plan.count && everyLineOfOne(plan);
 }
 
 /** The reader context for a plan: its byte prefilter, and whether context and merge need every line's record. */

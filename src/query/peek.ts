@@ -82,13 +82,10 @@ class LineBytes {
     if (this.escape.within(buf, start, end)) return -1;
     const obj = buf[start] === OPEN ? start : findPrefix(buf, start, end)?.jsonStart ?? -1;
     if (obj < 0) return -1;
-    this.nested = this.open.find(buf, obj + 1);
-    for (let q = this.nested; q >= 0 && q < end; q = buf.indexOf(OPEN, q + 1)) if (buf[q - 1] === QUOTE) return -1;
+    for (let q = this.open.find(buf, obj + 1); q >= 0 && q < end; q = buf.indexOf(OPEN, q + 1)) if (buf[q - 1] === QUOTE) return -1;
     return obj;
   }
 
-  /** The first `{` after the object's own, of the line objectStart last looked at. */
-  private nested = -1;
 
   /**
    * Where the value of the first of `keys` that the line has starts (past the colon): ABSENT
@@ -118,7 +115,7 @@ class LineBytes {
     let before = at - 1;
     while (before > obj && isBlank(buf[before])) before--;
     if (buf[before] !== COMMA && before !== obj) return UNSURE;
-    if ((this.nested >= 0 && this.nested < at) || this.bracket.within(buf, obj + 1, at)) return UNSURE;
+    if (this.open.within(buf, obj + 1, at) || this.bracket.within(buf, obj + 1, at)) return UNSURE;
     let i = at + key.length;
     while (i < end && isBlank(buf[i])) i++;
     if (buf[i] !== COLON) return UNSURE;
