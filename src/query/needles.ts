@@ -20,8 +20,6 @@ const NL = 0x0a;
 /** The most of a block decoded for the alternation at once. */
 const PIECE = 48 * 1024;
 
-const alternations = new WeakMap<readonly Buffer[], RegExp>();
-
 /** Each needle searched natively, remembering its next occurrence so a block is scanned once per needle. */
 function nativeFinder(block: Buffer, needles: readonly Buffer[]): HitFinder {
   const nextHit = needles.map((n) => block.indexOf(n));
@@ -72,13 +70,7 @@ export function triePattern(words: readonly string[]): string {
   return emit(root);
 }
 
-function alternationFinder(block: Buffer, needles: readonly Buffer[]): HitFinder {
-  let re = alternations.get(needles);
-  if (!re) {
-    re = new RegExp(triePattern(needles.map((n) => n.toString('latin1'))), 'g');
-    alternations.set(needles, re);
-  }
-  const alt = re;
+function alternationFinder(block: Buffer, alt: RegExp): HitFinder {
   // The block is decoded a piece at a time, cut at line ends (no needle holds a newline, so no
   // match is cut): a string of a whole 128 KB block is a large object, and those cost a tenth
   // of the run in garbage collection.
@@ -108,27 +100,42 @@ function alternationFinder(block: Buffer, needles: readonly Buffer[]): HitFinder
   };
 }
 
-/** The finder for a block: native searches for a few needles, one alternation for many. */
+/**
+ * Many needles, prepared once: the short ones (the `\u` every text needle brings) searched
+ * natively, since in the pattern they would be one more branch at its root, where V8 skips
+ * ahead by the common start (the ids' regex ran 160 ms with `|\\u`, 92 ms without); the rest
+ * as one pattern, or none when all are short.
+ */
+interface ManyNeedles {
+  readonly short: readonly Buffer[];
+  readonly pattern: RegExp | undefined;
+}
+
+const prepared = new WeakMap<readonly Buffer[], ManyNeedles>();
+
+function prepare(needles: readonly Buffer[]): ManyNeedles {
+  let many = prepared.get(needles);
+  if (!many) {
+    const long = needles.filter((n) => n.length >= 3).map((n) => n.toString('latin1'));
+    many = { short: needles.filter((n) => n.length < 3), pattern: long.length ? new RegExp(triePattern(long), 'g') : undefined };
+    prepared.set(needles, many);
+  }
+  return many;
+}
+
+/** The finder for a block: native searches for a few needles, one pattern for many. */
 export function hitFinder(block: Buffer, needles: readonly Buffer[]): HitFinder {
   if (needles.length <= MANY) return nativeFinder(block, needles);
-  let split = splits.get(needles);
-  if (!split) {
-    split = { short: needles.filter((n) => n.length < 3), long: needles.filter((n) => n.length >= 3) };
-    splits.set(needles, split);
-  }
-  if (split.short.length === 0) return alternationFinder(block, split.long);
-  // Short needles (the `\u` every text needle brings) are searched natively: in the pattern
-  // they would be one more branch at its root, where V8 skips ahead by the common start
-  // (the ids' regex ran 160 ms with `|\\u`, 92 ms without).
-  const short = nativeFinder(block, split.short);
-  const long = alternationFinder(block, split.long);
+  const { short, pattern } = prepare(needles);
+  if (!pattern) return nativeFinder(block, short);
+  const long = alternationFinder(block, pattern);
+  if (short.length === 0) return long;
+  const native = nativeFinder(block, short);
   return {
     next(from) {
-      const a = short.next(from);
+      const a = native.next(from);
       const b = long.next(from);
       return a < 0 ? b : b < 0 ? a : Math.min(a, b);
     },
   };
 }
-
-const splits = new WeakMap<readonly Buffer[], { short: readonly Buffer[]; long: readonly Buffer[] }>();

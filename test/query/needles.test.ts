@@ -38,6 +38,13 @@ describe('hitFinder', () => {
     ), { numRuns: 500 });
   });
 
+  it('many needles that are all short are searched natively (no pattern that matches everywhere)', () => {
+    const needles = ['ab', 'cd', 'x', 'y', 'z', 'q', 'w', 'e', 'r', 't'].map((n) => Buffer.from(n));
+    const block = Buffer.from('hello\nsome cd here\nnothing\n');
+    const finder = hitFinder(block, needles);
+    for (let from = 0; from <= block.length; from++) expect(finder.next(from)).toBe(firstHit(block, needles, from));
+  });
+
   it('reads needles as bytes: UTF-8 and regex syntax are searched literally', () => {
     const needles = ['a.c', 'café', '(x|y)', '\\u00e9', ...Array.from({ length: 10 }, (_, i) => `n${i}`)].map((s) => Buffer.from(s));
     const block = Buffer.from('abc\nxx café\n(x|y) and \\u00e9\n');
